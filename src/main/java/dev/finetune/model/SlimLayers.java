@@ -1,0 +1,216 @@
+package dev.finetune.model;
+
+import dev.finetune.model.ConvHyperparams.BatchNormParams;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Convolution layers with the semantics of tf_slim's {@code conv2d} / {@code separable_conv2d}
+ * under an arg_scope built from {@link ConvHyperparams}: no bias when batch norm follows, variables
+ * {@code <scope>/weights}, {@code <scope>/depthwise_weights}, {@code <scope>/biases},
+ * {@code <scope>/BatchNorm/{gamma,beta,moving_mean,moving_variance}}.
+ *
+ * <p>Variables come from the shared {@link VariableStore}; the computation goes into this branch's
+ * own scopes, so a training branch and an inference branch can share one set of weights. Batch
+ * norm in training mode normalizes with the batch statistics and records the moving-average
+ * updates in {@link #updateOps()} (the API's UPDATE_OPS), which the trainer runs with each step.
+ */
+public final class SlimLayers {
+  private final VariableStore store;
+  private final ModelScopes compute;
+  private final List<Op> updateOps = new ArrayList<>();
+  private final long seed;
+  private int seedCounter;
+
+  public SlimLayers(VariableStore store, ModelScopes compute, long seed) {
+    this.store = store;
+    this.compute = compute;
+    this.seed = seed;
+  }
+
+  public Ops ops(String scope) {
+    return compute.at(scope);
+  }
+
+  public VariableStore store() {
+    return store;
+  }
+
+  /** Batch-norm moving-statistics updates of the training-mode layers built so far. */
+  public List<Op> updateOps() {
+    return Collections.unmodifiableList(updateOps);
+  }
+
+  /**
+   * slim.conv2d under {@code hp}: weights [k,k,Cin,depth], then batch norm (when {@code hp} has
+   * it, in training mode when {@code bnTraining}) or a zero bias, then {@code hp}'s activation.
+   */
+  public Operand<TFloat32> conv2d(
+      Operand<TFloat32> x,
+      String scope,
+      int depth,
+      int kernel,
+      int stride,
+      boolean valid,
+      ConvHyperparams hp,
+      boolean bnTraining) {
+    long cin = channels(x);
+    Operand<TFloat32> w =
+        store.weights(
+            scope, "weights", new long[] {kernel, kernel, cin, depth}, hp.initializer(),
+            hp.regularizer());
+    Ops tf = compute.at(scope);
+    Operand<TFloat32> y =
+        tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), valid ? "VALID" : "SAME");
+    return normalizeAndActivate(y, scope, hp, bnTraining, depth);
+  }
+
+  /**
+   * slim.separable_conv2d with no pointwise part (num_outputs None), channel multiplier 1:
+   * {@code <scope>/depthwise_weights} [k,k,Cin,1], then batch norm or bias, then activation. The
+   * regularizer applies to the depthwise weights, as slim's weights_regularizer does.
+   */
+  public Operand<TFloat32> depthwise(
+      Operand<TFloat32> x,
+      String scope,
+      int kernel,
+      int stride,
+      boolean valid,
+      ConvHyperparams hp,
+      boolean bnTraining) {
+    long cin = channels(x);
+    Operand<TFloat32> w =
+        store.weights(
+            scope, "depthwise_weights", new long[] {kernel, kernel, cin, 1}, hp.initializer(),
+            hp.regularizer());
+    Ops tf = compute.at(scope);
+    Operand<TFloat32> y =
+        tf.nn.depthwiseConv2dNative(
+            x, w, List.of(1L, (long) stride, (long) stride, 1L), valid ? "VALID" : "SAME");
+    return normalizeAndActivate(y, scope, hp, bnTraining, (int) cin);
+  }
+
+  /**
+   * A prediction conv (slim.conv2d with activation_fn=None, normalizer_fn=None): SAME, stride 1,
+   * weights from {@code hp}, biases starting at {@code biasInit}.
+   */
+  public Operand<TFloat32> linearConv2d(
+      Operand<TFloat32> x, String scope, int depth, int kernel, ConvHyperparams hp, float biasInit) {
+    long cin = channels(x);
+    Operand<TFloat32> w =
+        store.weights(
+            scope, "weights", new long[] {kernel, kernel, cin, depth}, hp.initializer(),
+            hp.regularizer());
+    Operand<TFloat32> b = store.constant(scope, "biases", new long[] {depth}, biasInit, true);
+    Ops tf = compute.at(scope);
+    return tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME"), b);
+  }
+
+  /** The API's {@code fixed_padding}: kernel−1 zeros split around both spatial axes. */
+  public Operand<TFloat32> fixedPadding(Operand<TFloat32> x, String scope, int kernel) {
+    int[] p = Padding.fixedPads(kernel, 1);
+    return pad(x, scope, p[0], p[1], p[0], p[1]);
+  }
+
+  /** Zero padding of the spatial axes. */
+  public Operand<TFloat32> pad(
+      Operand<TFloat32> x, String scope, int top, int bottom, int left, int right) {
+    Ops tf = compute.at(scope);
+    int[][] pads = {{0, 0}, {top, bottom}, {left, right}, {0, 0}};
+    return tf.pad(x, tf.constant(pads), tf.constant(0f));
+  }
+
+  /** slim.dropout in training mode: inverted dropout keeping each value with {@code keepProb}. */
+  public Operand<TFloat32> dropout(Operand<TFloat32> x, String scope, float keepProb) {
+    Ops tf = compute.at(scope);
+    Operand<TFloat32> u =
+        tf.random.randomUniform(
+            tf.shape(x), TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2((long) ++seedCounter));
+    Operand<TFloat32> keep = tf.math.floor(tf.math.add(u, tf.constant(keepProb)));
+    return tf.math.mul(tf.math.div(x, tf.constant(keepProb)), keep);
+  }
+
+  private Operand<TFloat32> normalizeAndActivate(
+      Operand<TFloat32> y, String scope, ConvHyperparams hp, boolean bnTraining, int depth) {
+    if (hp.batchNorm().isPresent()) {
+      y = batchNorm(y, ModelScopes.join(scope, "BatchNorm"), hp.batchNorm().get(), bnTraining, depth);
+    } else {
+      Operand<TFloat32> b = store.constant(scope, "biases", new long[] {depth}, 0f, true);
+      y = compute.at(scope).nn.biasAdd(y, b);
+    }
+    return hp.activation().apply(compute.at(scope), y);
+  }
+
+  /**
+   * slim.batch_norm. Inference: gamma·(x−mm)/sqrt(mv+eps)+beta. Training: the batch mean and the
+   * biased batch variance, and the updates mm −= (mm−mean)(1−decay), mv −= (mv−var)(1−decay).
+   */
+  private Operand<TFloat32> batchNorm(
+      Operand<TFloat32> x, String scope, BatchNormParams p, boolean training, int depth) {
+    long[] shape = {depth};
+    Operand<TFloat32> beta =
+        p.center() ? store.constant(scope, "beta", shape, 0f, true) : null;
+    Operand<TFloat32> gamma =
+        p.scale() ? store.constant(scope, "gamma", shape, 1f, true) : null;
+    Operand<TFloat32> movingMean = store.constant(scope, "moving_mean", shape, 0f, false);
+    Operand<TFloat32> movingVariance = store.constant(scope, "moving_variance", shape, 1f, false);
+    Ops tf = compute.at(scope);
+    if (gamma == null) {
+      gamma = tf.fill(tf.constant(new int[] {depth}), tf.constant(1f));
+    }
+    if (beta == null) {
+      beta = tf.fill(tf.constant(new int[] {depth}), tf.constant(0f));
+    }
+    if (!training) {
+      return tf.nn
+          .fusedBatchNorm(
+              x, gamma, beta, movingMean, movingVariance,
+              FusedBatchNorm.epsilon(p.epsilon()), FusedBatchNorm.isTraining(false))
+          .y();
+    }
+    Operand<TFloat32> empty = tf.constant(Shape.of(0), org.tensorflow.ndarray.buffer.DataBuffers.of(new float[0]));
+    FusedBatchNorm<TFloat32, TFloat32> bn =
+        tf.nn.fusedBatchNorm(
+            x, gamma, beta, empty, empty,
+            FusedBatchNorm.epsilon(p.epsilon()), FusedBatchNorm.isTraining(true));
+    // The fused kernel returns the variance with Bessel's correction; slim's non-fused batch norm
+    // (what the API's MobileNet feature extractor forces) averages the biased one.
+    Operand<TInt32> xs = tf.shape(x);
+    Operand<TFloat32> n =
+        tf.dtypes.cast(
+            tf.reduceProd(tf.gather(xs, tf.constant(new int[] {0, 1, 2}), tf.constant(0)), tf.constant(0)),
+            TFloat32.class);
+    Operand<TFloat32> biased =
+        tf.math.mul(bn.batchVariance(), tf.math.div(tf.math.sub(n, tf.constant(1f)), n));
+    float rate = (float) (1.0 - (double) p.decay());
+    updateOps.add(movingAverage(tf, ModelScopes.join(scope, "moving_mean"), movingMean, bn.batchMean(), rate));
+    updateOps.add(
+        movingAverage(tf, ModelScopes.join(scope, "moving_variance"), movingVariance, biased, rate));
+    return bn.y();
+  }
+
+  private Op movingAverage(
+      Ops tf, String variableName, Operand<TFloat32> current, Operand<TFloat32> value, float rate) {
+    Operand<TFloat32> delta = tf.math.mul(tf.math.sub(current, value), tf.constant(rate));
+    return tf.assignSub(store.ref(variableName), delta);
+  }
+
+  static long channels(Operand<TFloat32> x) {
+    Shape s = x.shape();
+    long c = s.get(s.numDimensions() - 1);
+    if (c < 0) {
+      throw new IllegalArgumentException("the channel count of " + x + " must be static");
+    }
+    return c;
+  }
+}
