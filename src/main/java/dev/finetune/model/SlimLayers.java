@@ -172,11 +172,12 @@ public final class SlimLayers {
       beta = tf.fill(tf.constant(new int[] {depth}), tf.constant(0f));
     }
     if (!training) {
-      return tf.nn
-          .fusedBatchNorm(
-              x, gamma, beta, movingMean, movingVariance,
-              FusedBatchNorm.epsilon(p.epsilon()), FusedBatchNorm.isTraining(false))
-          .y();
+      // slim's non-fused form, tf.nn.batch_normalization: x·inv + (beta − mean·inv) with
+      // inv = gamma·rsqrt(var + eps); same rounding as the API's graph.
+      Operand<TFloat32> inv =
+          tf.math.mul(tf.math.rsqrt(tf.math.add(movingVariance, tf.constant(p.epsilon()))), gamma);
+      return tf.math.add(
+          tf.math.mul(x, inv), tf.math.sub(beta, tf.math.mul(movingMean, inv)));
     }
     Operand<TFloat32> empty = tf.constant(Shape.of(0), org.tensorflow.ndarray.buffer.DataBuffers.of(new float[0]));
     FusedBatchNorm<TFloat32, TFloat32> bn =

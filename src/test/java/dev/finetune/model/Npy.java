@@ -1,0 +1,51 @@
+package dev.finetune.model;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A reader for NumPy's .npy format (little-endian float32 / int arrays, C order). */
+public record Npy(long[] shape, String dtype, ByteBuffer data) {
+
+  public static Npy read(Path file) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] magic = new byte[6];
+    b.get(magic);
+    if (magic[0] != (byte) 0x93 || !new String(magic, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
+      throw new IOException(file + " is not a .npy file");
+    }
+    int major = b.get();
+    b.get();
+    int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
+    byte[] header = new byte[headerLen];
+    b.get(header);
+    String h = new String(header, StandardCharsets.ISO_8859_1);
+    Matcher d = Pattern.compile("'descr':\\s*'([^']*)'").matcher(h);
+    Matcher s = Pattern.compile("'shape':\\s*\\(([^)]*)\\)").matcher(h);
+    if (!d.find() || !s.find() || h.contains("'fortran_order': True")) {
+      throw new IOException(file + ": unsupported header " + h);
+    }
+    long[] shape =
+        Arrays.stream(s.group(1).split(","))
+            .map(String::trim)
+            .filter(x -> !x.isEmpty())
+            .mapToLong(Long::parseLong)
+            .toArray();
+    return new Npy(shape, d.group(1), b.slice().order(ByteOrder.LITTLE_ENDIAN));
+  }
+
+  public float[] floats() {
+    if (!dtype.equals("<f4")) {
+      throw new IllegalStateException("dtype " + dtype + " is not <f4");
+    }
+    float[] out = new float[data.remaining() / 4];
+    data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.finetune.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.finetune.model.backbone.FeatureExtractorBuilder;
+import dev.finetune.model.ssd.BoxPredictorBuilder;
+import dev.finetune.model.ssd.SsdNetwork;
+import dev.finetune.proto.DetectionModel;
+import dev.finetune.proto.Ssd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * finetune's SSD MobileNet V1 against the Object Detection API's own outputs for the same weights
+ * and inputs (../shared/fixtures/odapi_reference).
+ */
+class SsdReferenceTest {
+
+  @Test
+  void variableNamesAndShapesEqualTheApis() throws IOException {
+    List<String> expected = new ArrayList<>();
+    for (String line : Files.readAllLines(ReferenceFixture.dir().resolve("variables.tsv"))) {
+      String[] f = line.split("\t");
+      if (!f[0].equals("name")) {
+        expected.add(f[0] + "\t" + f[1] + "\t" + f[3]);
+      }
+    }
+    try (Graph g = new Graph()) {
+      Built b = build(g, ReferenceFixture.model());
+      List<String> actual =
+          b.store.variables().stream()
+              .map(v -> v.name() + "\t" + v.shapeString() + "\t" + (v.trainable() ? 1 : 0))
+              .sorted()
+              .toList();
+      assertThat(actual).hasSize(199).containsExactlyElementsOf(expected.stream().sorted().toList());
+    }
+  }
+
+  @Test
+  void forwardPassReproducesTheApisActivations() throws IOException {
+    try (Graph g = new Graph()) {
+      Built b = build(g, ReferenceFixture.model());
+      Npy input = ReferenceFixture.npy("train_bnfrozen_preprocessed_inputs.npy");
+      try (Session s = new Session(g);
+          TFloat32 x = TfTestUtil.tensor(input.shape(), input.floats())) {
+        TfTestUtil.restore(
+            s, b.tf, b.store.variables(), ReferenceFixture.dir().resolve("init_ckpt").toString());
+        List<Operand<TFloat32>> outs = new ArrayList<>(b.forward.featureMaps());
+        outs.add(b.forward.boxEncodings());
+        outs.add(b.forward.classPredictionsWithBackground());
+        List<String> refs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          refs.add("infer_feature_map_" + i + ".npy");
+        }
+        refs.add("train_bnfrozen_box_encodings.npy");
+        refs.add("train_bnfrozen_class_predictions_with_background.npy");
+        Operand<TFloat32> reg = b.tf.math.addN(b.store.regularizationLosses());
+        // The float32 noise floor of this network: how much each output moves when the input
+        // moves by about one float32 ulp. Random weights with batch norm calibrated on these very
+        // images make the deeper maps ill-conditioned (the 1×1 map amplifies rounding ~1000×), so
+        // the API's numbers can only be matched to within that floor.
+        float[] jittered = input.floats();
+        java.util.Random rnd = new java.util.Random(3);
+        for (int k = 0; k < jittered.length; k++) {
+          jittered[k] *= 1f + (float) (rnd.nextGaussian() * 6e-8);
+        }
+        List<float[]> base = run(s, b, outs, x);
+        List<float[]> moved;
+        try (TFloat32 x2 = TfTestUtil.tensor(input.shape(), jittered)) {
+          moved = run(s, b, outs, x2);
+        }
+        System.out.printf(Locale.ROOT, "%-52s %12s %12s %12s%n", "output (vs the API)", "max|diff|",
+            "rel", "1-ulp noise");
+        for (int i = 0; i < refs.size(); i++) {
+          float[] ref = ReferenceFixture.npy(refs.get(i)).floats();
+          float[] got = base.get(i);
+          double rel = TfTestUtil.maxAbsDiff(got, ref) / TfTestUtil.maxAbs(ref);
+          double noise = TfTestUtil.maxAbsDiff(got, moved.get(i)) / TfTestUtil.maxAbs(ref);
+          System.out.printf(Locale.ROOT, "%-52s %12.3g %12.3g %12.3g%n", refs.get(i),
+              TfTestUtil.maxAbsDiff(got, ref), rel, noise);
+          assertThat(rel).as(refs.get(i)).isLessThan(Math.max(1e-4, 2 * noise));
+        }
+        try (Result res = s.runner().fetch(reg).run()) {
+          float regLoss = TfTestUtil.floats(res.get(0))[0];
+          double relReg = Math.abs(regLoss - 0.43853039) / 0.43853039;
+          System.out.printf(Locale.ROOT, "%-52s %.8f vs 0.43853039, relative %.3g%n",
+              "Loss/regularization_loss", regLoss, relReg);
+          assertThat(relReg).isLessThan(1e-5);
+        }
+      }
+    }
+  }
+
+  private static List<float[]> run(
+      Session s, Built b, List<Operand<TFloat32>> outs, TFloat32 x) {
+    Session.Runner r = s.runner().feed(b.input, x);
+    outs.forEach(r::fetch);
+    List<float[]> got = new ArrayList<>();
+    try (Result res = r.run()) {
+      for (int i = 0; i < outs.size(); i++) {
+        got.add(TfTestUtil.floats(res.get(i)));
+      }
+    }
+    return got;
+  }
+
+  record Built(Ops tf, VariableStore store, Placeholder<TFloat32> input, SsdNetwork.Forward forward) {}
+
+  static Built build(Graph g, DetectionModel model) {
+    Ops tf = Ops.create(g);
+    ModelScopes scopes = new ModelScopes(tf);
+    VariableStore store = new VariableStore(scopes, 1);
+    SlimLayers layers = new SlimLayers(store, scopes, 1);
+    Ssd ssd = model.getSsd();
+    SsdNetwork net =
+        new SsdNetwork(
+            FeatureExtractorBuilder.build(ssd.getFeatureExtractor()),
+            BoxPredictorBuilder.build(ssd.getBoxPredictor(), ssd.getNumClasses()),
+            new int[] {3, 6, 6, 6, 6, 6},
+            ssd.getFreezeBatchnorm());
+    Placeholder<TFloat32> input =
+        tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 300, 300, 3)));
+    return new Built(tf, store, input, net.forward(layers, input, false));
+  }
+}
