@@ -20,7 +20,7 @@ import org.tensorflow.types.TFloat32;
  */
 class ProtobufCompatibilityTest {
   @Test
-  void sessionOpensWithConfigProtoBuiltOnThePinnedProtobuf() {
+  void sessionOpensWithConfigProtoBuiltOnThePinnedProtobuf() throws Exception {
     ConfigProto config =
         ConfigProto.newBuilder().setAllowSoftPlacement(true).setLogDevicePlacement(false).build();
     assertThat(ConfigProto.parseFrom(config.toByteArray()).getAllowSoftPlacement()).isTrue();

@@ -34,7 +34,8 @@ final class SourceLocator {
     if (loc == null) {
       return sourceName + ": " + path;
     }
-    return sourceName + ":" + loc.getLine() + ":" + (loc.getColumn() + 1) + ": " + path;
+    // TextFormatParseLocation counts from 0; editors and parse errors count from 1.
+    return sourceName + ":" + (loc.getLine() + 1) + ":" + (loc.getColumn() + 1) + ": " + path;
   }
 
   private TextFormatParseLocation locate(String path) {

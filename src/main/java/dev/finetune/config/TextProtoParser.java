@@ -121,6 +121,9 @@ public final class TextProtoParser {
     if (detail.startsWith("Expected \"{\"") || detail.contains("Expected \":\"")) {
       return ". A message field is written `name { ... }`, a value `name: value`.";
     }
+    if (detail.contains("must be positive")) {
+      return ". This field cannot be negative.";
+    }
     if (detail.startsWith("Couldn't parse") || detail.startsWith("Expected integer")
         || detail.startsWith("Expected double") || detail.startsWith("Expected string")) {
       return ". The value has the wrong type for this field.";

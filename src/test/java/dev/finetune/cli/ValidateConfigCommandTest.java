@@ -55,7 +55,7 @@ class ValidateConfigCommandTest {
   @Test
   void invalidConfigExitsTwoWithEveryProblem(@TempDir Path dir) throws Exception {
     Path config = Files.writeString(dir.resolve("pipeline.config"),
-        CONFIG.replace("num_classes: 37", "num_classes: 0").replace("batch_size: 24", "batch_size: -1"));
+        CONFIG.replace("num_classes: 37", "num_classes: 0").replace("batch_size: 24", "batch_size: 0"));
     var r = CliTestSupport.run("validate_config", config.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("model.ssd.num_classes: must be at least 1")

@@ -113,6 +113,13 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void negativeUnsignedValueIsNamed() {
+    String bad = SSD.replace("batch_size: 24", "batch_size: -1");
+    assertThatThrownBy(() -> parse(bad)).hasMessageContaining("cannot be negative")
+        .hasMessageContaining("pipeline.config:" + lineOf(bad, "batch_size: -1"));
+  }
+
+  @Test
   void wrongValueTypeNamesTokenAndPosition() {
     String bad = SSD.replace("batch_size: 24", "batch_size: twenty");
     assertThatThrownBy(() -> parse(bad))
@@ -152,17 +159,12 @@ class PipelineConfigLoaderTest {
 
   @Test
   void manualScheduleStepsMustIncrease() {
-    String manual = SSD.replace("""
-              exponential_decay_learning_rate {
-                initial_learning_rate: 0.004
-                decay_steps: 800720
-                decay_factor: 0.95
-              }""", """
-              manual_step_learning_rate {
-                initial_learning_rate: 0.004
-                schedule { step: 1000 learning_rate: 0.001 }
-                schedule { step: 500 learning_rate: 0.0001 }
-              }""");
+    String manual = SSD.replaceFirst("exponential_decay_learning_rate \\{[^}]*\\}", """
+        manual_step_learning_rate {
+          initial_learning_rate: 0.004
+          schedule { step: 1000 learning_rate: 0.001 }
+          schedule { step: 500 learning_rate: 0.0001 }
+        }""");
     assertThat(parse(manual).problems()).singleElement().asString()
         .contains("schedule[1].step").contains("steps must increase: 500 comes after 1000");
   }
