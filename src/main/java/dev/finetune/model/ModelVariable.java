@@ -2,6 +2,7 @@ package dev.finetune.model;
 
 import java.util.Arrays;
 import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.family.TType;
 
@@ -20,7 +21,7 @@ public record ModelVariable(
     boolean trainable,
     Variable<? extends TType> variable,
     Operand<? extends TType> value,
-    Operand<? extends TType> initializer) {
+    Op initializer) {
 
   public long size() {
     long n = 1;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomStandardNormal;
@@ -90,7 +91,7 @@ public final class VariableStore {
     Ops ops = scopes.root();
     Variable<TInt64> v = ops.withName("global_step").variable(Shape.scalar(), TInt64.class);
     Operand<TInt64> value = ops.withName("global_step_read").identity(v);
-    Operand<TInt64> init = ops.withName("global_step_init").assign(v, ops.constant(0L));
+    Op init = ops.withName("global_step_init").assign(v, ops.constant(0L));
     byName.put(
         "global_step",
         new ModelVariable("global_step", new long[0], TInt64.class, false, v, value, init));
@@ -130,7 +131,7 @@ public final class VariableStore {
       Operand<TFloat32> initial) {
     String name = full.substring(full.lastIndexOf('/') + 1);
     Operand<TFloat32> value = ops.withName(name + "_read").identity(v);
-    Operand<TFloat32> init = ops.withName(name + "_init").assign(v, initial);
+    Op init = ops.withName(name + "_init").assign(v, initial);
     ModelVariable mv = new ModelVariable(full, shape.clone(), TFloat32.class, trainable, v, value, init);
     byName.put(full, mv);
     return mv;

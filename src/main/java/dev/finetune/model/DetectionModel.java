@@ -1,0 +1,72 @@
+package dev.finetune.model;
+
+import dev.finetune.data.DetectionBatch;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * A detection model built once into one {@link Graph}: what the trainer, the evaluator and the
+ * exporter need from it. Losses come from the training-mode forward pass, detections from the
+ * inference-mode one; both read the same variables.
+ */
+public interface DetectionModel {
+
+  Graph graph();
+
+  /** Images per batch (static: the placeholders and the loss are built for it). */
+  int batchSize();
+
+  int imageHeight();
+
+  int imageWidth();
+
+  /** Every variable of the model, TF1 names, creation order (includes {@code global_step}). */
+  List<ModelVariable> variables();
+
+  /** The variables gradients should reach (before any freeze/update filter of the trainer). */
+  List<ModelVariable> trainableVariables();
+
+  /**
+   * Batch-norm moving-average updates of the training forward pass (the API's UPDATE_OPS): run
+   * them in the same {@code Session.run} as the training step. Empty when batch norm is frozen.
+   */
+  List<Op> updateOps();
+
+  /** Assigns every variable its initial value. */
+  List<Op> initializers();
+
+  Variable<TInt64> globalStep();
+
+  /**
+   * The training losses by their API names, in this order: {@code Loss/localization_loss},
+   * {@code Loss/classification_loss}, {@code Loss/regularization_loss}, {@code Loss/total_loss}.
+   */
+  Map<String, Operand<TFloat32>> losses();
+
+  Operand<TFloat32> totalLoss();
+
+  /**
+   * The inference outputs by name: {@code detection_boxes} [B,T,4] normalized [ymin,xmin,ymax,xmax],
+   * {@code detection_scores} [B,T], {@code detection_classes} [B,T] label-map ids (from 1),
+   * {@code num_detections} [B].
+   */
+  Map<String, Operand<TFloat32>> detections();
+
+  /** The tensors of one batch for the placeholders (images and training targets); close after the run. */
+  Feed feed(DetectionBatch batch);
+
+  /** Tensors fed for one run. */
+  interface Feed extends AutoCloseable {
+    Session.Runner into(Session.Runner runner);
+
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,295 @@
+package dev.finetune.model.ssd;
+
+import dev.finetune.data.DetectionBatch;
+import dev.finetune.model.DetectionModel;
+import dev.finetune.model.ModelScopes;
+import dev.finetune.model.ModelVariable;
+import dev.finetune.model.SlimLayers;
+import dev.finetune.model.VariableStore;
+import dev.finetune.model.backbone.SsdMobileNetV1FeatureExtractor;
+import dev.finetune.model.core.Anchors;
+import dev.finetune.model.core.FasterRcnnBoxCoder;
+import dev.finetune.model.core.PostProcessor;
+import dev.finetune.model.core.SsdLoss;
+import dev.finetune.model.core.SsdTargetAssigner;
+import dev.finetune.model.core.SsdTargetInputs;
+import dev.finetune.model.core.SsdTargets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The API's {@code SSDMetaArch} as one graph: placeholders for [0,255] images and the targets,
+ * normalization, a training-mode forward pass with the four losses, an inference-mode forward pass
+ * (the same variables) with post-processing. When batch norm is frozen everywhere and dropout is
+ * off both modes compute the same thing, and one forward pass serves both.
+ */
+public final class SsdModel implements DetectionModel {
+
+  /** Everything the SSD model is made of, from {@code model.ssd}. */
+  public record Spec(
+      int numClasses,
+      int imageHeight,
+      int imageWidth,
+      SsdMobileNetV1FeatureExtractor featureExtractor,
+      ConvolutionalBoxPredictor boxPredictor,
+      SsdAnchorGenerator anchorGenerator,
+      FasterRcnnBoxCoder boxCoder,
+      Function<Anchors, SsdTargetAssigner> targetAssigner,
+      SsdLoss.Settings loss,
+      PostProcessor.Settings postProcessing,
+      boolean freezeBatchnorm) {}
+
+  private final Graph graph;
+  private final Spec spec;
+  private final int batchSize;
+  private final VariableStore store;
+  private final Placeholder<TFloat32> images;
+  private final Operand<TFloat32> preprocessed;
+  private final SsdNetwork.Forward trainForward;
+  private final SsdNetwork.Forward inferForward;
+  private final List<Op> updateOps;
+  private final Anchors anchors;
+  private final SsdTargetInputs targetInputs;
+  private final SsdTargetAssigner assigner;
+  private final Map<String, Operand<TFloat32>> losses = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> detections = new LinkedHashMap<>();
+  private final Variable<TInt64> globalStep;
+
+  /**
+   * Builds the model into {@code graph} (which should be empty: op names are the API's).
+   *
+   * @param seed seeds the initializers and dropout
+   */
+  public SsdModel(Graph graph, Spec spec, int batchSize, long seed) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    this.graph = graph;
+    this.spec = spec;
+    this.batchSize = batchSize;
+    Ops tf = Ops.create(graph);
+    ModelScopes scopes = new ModelScopes(tf);
+    store = new VariableStore(scopes, seed);
+    globalStep = store.globalStep();
+
+    images =
+        tf.withName("image_tensor")
+            .placeholder(
+                TFloat32.class,
+                Placeholder.shape(Shape.of(batchSize, spec.imageHeight(), spec.imageWidth(), 3)));
+    preprocessed =
+        tf.withName("preprocessed_inputs")
+            .identity(SsdMobileNetV1FeatureExtractor.preprocess(scopes.at("Preprocessor"), images));
+
+    SsdNetwork network =
+        new SsdNetwork(
+            spec.featureExtractor(), spec.boxPredictor(),
+            spec.anchorGenerator().numAnchorsPerLocation(), spec.freezeBatchnorm());
+    SlimLayers trainLayers = new SlimLayers(store, scopes, seed);
+    trainForward = network.forward(trainLayers, preprocessed, true);
+    updateOps = List.copyOf(trainLayers.updateOps());
+    boolean sameInBothModes =
+        updateOps.isEmpty() && !spec.boxPredictor().config().useDropout();
+    if (sameInBothModes) {
+      inferForward = trainForward;
+    } else {
+      // A second branch over the same variables, its ops under fresh scopes.
+      SlimLayers inferLayers = new SlimLayers(store, new ModelScopes(tf.withSubScope("Inference")), seed);
+      inferForward = network.forward(inferLayers, preprocessed, false);
+    }
+
+    int[][] shapes = new int[trainForward.featureMaps().size()][];
+    for (int i = 0; i < shapes.length; i++) {
+      Shape s = trainForward.featureMaps().get(i).shape();
+      shapes[i] = new int[] {(int) s.get(1), (int) s.get(2)};
+    }
+    anchors = spec.anchorGenerator().generate(shapes, spec.imageHeight(), spec.imageWidth());
+    assigner = spec.targetAssigner().apply(anchors);
+    targetInputs = SsdTargetInputs.create(tf, batchSize, anchors.count(), spec.numClasses() + 1);
+
+    SsdLoss.Outputs out =
+        new SsdLoss(spec.loss(), anchors, spec.boxCoder())
+            .build(
+                tf, trainForward.boxEncodings(), trainForward.classPredictionsWithBackground(),
+                targetInputs);
+    List<Operand<TFloat32>> reg = store.regularizationLosses();
+    Operand<TFloat32> regularization =
+        reg.isEmpty() ? tf.constant(0f) : tf.math.addN(new ArrayList<>(reg));
+    regularization = named(tf, "Loss/regularization_loss", regularization);
+    Operand<TFloat32> total =
+        named(
+            tf, "Loss/total_loss",
+            tf.math.addN(List.of(out.localization(), out.classification(), regularization)));
+    losses.put("Loss/localization_loss", out.localization());
+    losses.put("Loss/classification_loss", out.classification());
+    losses.put("Loss/regularization_loss", regularization);
+    losses.put("Loss/total_loss", total);
+
+    PostProcessor.Detections d =
+        new PostProcessor(spec.postProcessing(), anchors, spec.boxCoder())
+            .build(
+                tf, inferForward.boxEncodings(), inferForward.classPredictionsWithBackground(),
+                null);
+    detections.put("detection_boxes", d.boxes());
+    detections.put("detection_scores", d.scores());
+    detections.put("detection_classes", d.classes());
+    detections.put("num_detections", d.numDetections());
+  }
+
+  /** An Identity with a full name ("Loss/total_loss"): scope "Loss" is opened by the loss code. */
+  private Operand<TFloat32> named(Ops tf, String fullName, Operand<TFloat32> x) {
+    return graph
+        .opBuilder("Identity", fullName, graph.baseScope())
+        .addInput(x.asOutput())
+        .setAttr("T", x.asOutput().dataType())
+        .build()
+        .<TFloat32>output(0);
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  public Anchors anchors() {
+    return anchors;
+  }
+
+  /** The [0,255] image placeholder {@code image_tensor} [B,H,W,3]. */
+  public Placeholder<TFloat32> images() {
+    return images;
+  }
+
+  /**
+   * The normalized images ([-1,1]); feed this tensor instead of {@link #images()} to bypass the
+   * normalization (inputs already preprocessed elsewhere).
+   */
+  public Operand<TFloat32> preprocessedInputs() {
+    return preprocessed;
+  }
+
+  public SsdNetwork.Forward trainingForward() {
+    return trainForward;
+  }
+
+  public SsdNetwork.Forward inferenceForward() {
+    return inferForward;
+  }
+
+  public SsdTargetInputs targetInputs() {
+    return targetInputs;
+  }
+
+  /** The Java-side target assignment of a batch (what {@link #feed} feeds). */
+  public SsdTargets targets(DetectionBatch batch) {
+    return assigner.assign(batch);
+  }
+
+  @Override
+  public Graph graph() {
+    return graph;
+  }
+
+  @Override
+  public int batchSize() {
+    return batchSize;
+  }
+
+  @Override
+  public int imageHeight() {
+    return spec.imageHeight();
+  }
+
+  @Override
+  public int imageWidth() {
+    return spec.imageWidth();
+  }
+
+  @Override
+  public List<ModelVariable> variables() {
+    return store.variables();
+  }
+
+  @Override
+  public List<ModelVariable> trainableVariables() {
+    return store.trainableVariables();
+  }
+
+  @Override
+  public List<Op> updateOps() {
+    return updateOps;
+  }
+
+  @Override
+  public List<Op> initializers() {
+    List<Op> ops = new ArrayList<>();
+    for (ModelVariable v : store.variables()) {
+      ops.add(v.initializer());
+    }
+    return ops;
+  }
+
+  @Override
+  public Variable<TInt64> globalStep() {
+    return globalStep;
+  }
+
+  @Override
+  public Map<String, Operand<TFloat32>> losses() {
+    return Collections.unmodifiableMap(losses);
+  }
+
+  @Override
+  public Operand<TFloat32> totalLoss() {
+    return losses.get("Loss/total_loss");
+  }
+
+  @Override
+  public Map<String, Operand<TFloat32>> detections() {
+    return Collections.unmodifiableMap(detections);
+  }
+
+  @Override
+  public Feed feed(DetectionBatch batch) {
+    if (batch.batchSize() != batchSize
+        || batch.height() != spec.imageHeight()
+        || batch.width() != spec.imageWidth()) {
+      throw new IllegalArgumentException(
+          "batch of " + batch.batchSize() + " images " + batch.height() + "x" + batch.width()
+              + " does not fit the model's " + batchSize + " images " + spec.imageHeight() + "x"
+              + spec.imageWidth());
+    }
+    SsdTargets t = assigner.assign(batch);
+    TFloat32 imageTensor =
+        TFloat32.tensorOf(
+            Shape.of(batchSize, spec.imageHeight(), spec.imageWidth(), 3),
+            DataBuffers.of(batch.images(), true, false));
+    SsdTargetInputs.Feed targetFeed = targetInputs.tensorsFor(t);
+    return new Feed() {
+      @Override
+      public Session.Runner into(Session.Runner runner) {
+        return targetFeed.feedInto(runner.feed(images, imageTensor));
+      }
+
+      @Override
+      public void close() {
+        imageTensor.close();
+        targetFeed.close();
+      }
+    };
+  }
+}
