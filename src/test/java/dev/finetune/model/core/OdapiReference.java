@@ -2,8 +2,12 @@ package dev.finetune.model.core;
 
 import dev.finetune.Fixtures;
 import dev.finetune.data.DetectionBatch;
-import dev.finetune.model.ssd.SsdAnchorGenerator;
+import com.google.protobuf.TextFormat;
+import dev.finetune.model.ssd.AnchorGeneratorBuilder;
+import dev.finetune.proto.Ssd;
+import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 
 /** The API's own SSD numbers in {@code ../shared/fixtures/odapi_reference} and their inputs. */
 final class OdapiReference {
@@ -21,27 +25,40 @@ final class OdapiReference {
     return Npy.read(Fixtures.get("odapi_reference/" + name + ".npy"));
   }
 
-  static Anchors anchors() {
-    return new SsdAnchorGenerator(SsdAnchorGenerator.Settings.stock()).generate(MAPS_300, 300, 300);
-  }
-
   /** The groundtruth as a batch (images left black: the targets do not look at pixels). */
   static DetectionBatch groundtruth() {
     return new DetectionBatch(BATCH, 1, 1, 1, new float[BATCH * 3], GT_BOXES.clone(),
         new int[] {1, 1}, new float[] {1f, 1f}, new int[] {1, 1}, new String[] {"1", "2"});
   }
 
-  /** The loss settings of the fixture's pipeline_effective.config. */
-  static SsdLoss.Settings lossSettings() {
-    return new SsdLoss.Settings(new LocalizationLoss.WeightedSmoothL1(1f),
-        new ClassificationLoss.WeightedSigmoid(),
-        new HardExampleMiner(new HardExampleMiner.Settings(3000, 0.99f,
-            HardExampleMiner.LossType.CLASSIFICATION, 1f, 1f, 3f, 0)),
-        1f, 1f, true, false);
+  /** {@code model.ssd} of the fixture's {@code pipeline_effective.config}, parsed as text proto. */
+  static Ssd ssdConfig() throws IOException {
+    TrainEvalPipelineConfig.Builder b = TrainEvalPipelineConfig.newBuilder();
+    TextFormat.merge(Files.readString(Fixtures.get("odapi_reference/pipeline_effective.config")), b);
+    return b.getModel().getSsd();
   }
 
-  static SsdTargetAssigner assigner() {
-    return new SsdTargetAssigner(anchors(), new ArgMaxMatcher(ArgMaxMatcher.Settings.stock()),
-        FasterRcnnBoxCoder.standard(), CLASSES, false, 1f);
+  /** The loss settings of the fixture's config, through {@link LossBuilder}. */
+  static SsdLoss.Settings lossSettings() throws IOException {
+    Ssd ssd = ssdConfig();
+    return LossBuilder.build(ssd.getLoss(), ssd.getNormalizeLossByNumMatches(),
+        ssd.getNormalizeLocLossByCodesize());
+  }
+
+  static PostProcessor.Settings postProcessingSettings() throws IOException {
+    return PostProcessingBuilder.build(ssdConfig().getPostProcessing());
+  }
+
+  /** Anchors of the fixture's config, through {@link AnchorGeneratorBuilder}. */
+  static Anchors anchors() {
+    try {
+      return AnchorGeneratorBuilder.build(ssdConfig().getAnchorGenerator()).generate(MAPS_300, 300, 300);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static SsdTargetAssigner assigner() throws IOException {
+    return TargetAssignerBuilder.build(ssdConfig(), anchors());
   }
 }

@@ -45,11 +45,6 @@ class PostProcessorTest {
     }
   }
 
-  static PostProcessor.Settings stock() {
-    return new PostProcessor.Settings(PostProcessor.ScoreConverter.SIGMOID, 1f, 1e-8f, 0.6f, 100, 100,
-        true);
-  }
-
   @Test
   void reproducesTheApisDetections() throws Exception {
     Npy box = OdapiReference.npy("train_bnfrozen_box_encodings");
@@ -57,7 +52,7 @@ class PostProcessorTest {
     int b = 2;
     int a = OdapiReference.ANCHORS;
     int c = OdapiReference.CLASSES + 1;
-    PostProcessor pp = new PostProcessor(stock(), OdapiReference.anchors(), FasterRcnnBoxCoder.standard());
+    PostProcessor pp = new PostProcessor(OdapiReference.postProcessingSettings(), OdapiReference.anchors(), FasterRcnnBoxCoder.standard());
     float[][] out = runGraph(pp, box.data, cls.data, b, a, c);
     float[] apiBoxes = OdapiReference.npy("infer_detection_boxes").data;
     float[] apiScores = OdapiReference.npy("infer_detection_scores").data;
