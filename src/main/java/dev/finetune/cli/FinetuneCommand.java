@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
     },
     subcommands = {
       TrainCommand.class,
+      DescribeModelCommand.class,
       ValidateConfigCommand.class,
     },
     footer = {

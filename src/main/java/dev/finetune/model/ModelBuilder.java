@@ -1,0 +1,115 @@
+package dev.finetune.model;
+
+import dev.finetune.config.ConfigException;
+import dev.finetune.model.backbone.FeatureExtractorBuilder;
+import dev.finetune.model.backbone.SsdMobileNetV1FeatureExtractor;
+import dev.finetune.model.core.BoxCoderBuilder;
+import dev.finetune.model.core.FasterRcnnBoxCoder;
+import dev.finetune.model.core.LossBuilder;
+import dev.finetune.model.core.PostProcessingBuilder;
+import dev.finetune.model.core.TargetAssignerBuilder;
+import dev.finetune.model.ssd.AnchorGeneratorBuilder;
+import dev.finetune.model.ssd.BoxPredictorBuilder;
+import dev.finetune.model.ssd.ConvolutionalBoxPredictor;
+import dev.finetune.model.ssd.SsdModel;
+import dev.finetune.proto.ImageResizer;
+import dev.finetune.proto.Ssd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Graph;
+
+/** {@code model { ... }} → the {@link DetectionModel} it describes, built into a graph. */
+public final class ModelBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelBuilder.class);
+  static final String SUPPORTED = "ssd with feature_extractor.type ssd_mobilenet_v1";
+
+  private ModelBuilder() {}
+
+  /**
+   * @param batchSize images per batch (the graph's static batch dimension)
+   * @param seed seeds the initializers and dropout
+   */
+  public static DetectionModel build(
+      dev.finetune.proto.DetectionModel config, Graph graph, int batchSize, long seed) {
+    return switch (config.getModelCase()) {
+      case SSD -> new SsdModel(graph, ssdSpec(config.getSsd()), batchSize, seed);
+      case MODEL_NOT_SET -> throw new ConfigException("model: empty; supported: " + SUPPORTED);
+      default -> throw new ConfigException(
+          "model." + config.getModelCase().name().toLowerCase() + " is not supported yet; supported: "
+              + SUPPORTED);
+    };
+  }
+
+  /** Reads and checks {@code model.ssd}; throws {@link ConfigException} naming the field. */
+  public static SsdModel.Spec ssdSpec(Ssd ssd) {
+    if (ssd.getNumClasses() < 1) {
+      throw new ConfigException(
+          "model.ssd.num_classes: " + ssd.getNumClasses()
+              + " must be at least 1 (the foreground classes of the label map, without background)");
+    }
+    if (ssd.hasMaskHeadConfig()) {
+      throw new ConfigException("model.ssd.mask_head_config: masks are not supported yet; remove it");
+    }
+    if (ssd.getInplaceBatchnormUpdate()) {
+      LOG.warn(
+          "model.ssd.inplace_batchnorm_update is ignored: batch norm updates run as update ops with"
+              + " each training step, which computes the same values");
+    }
+    int[] size = imageSize(ssd.getImageResizer());
+    SsdMobileNetV1FeatureExtractor featureExtractor =
+        FeatureExtractorBuilder.build(ssd.getFeatureExtractor());
+    ConvolutionalBoxPredictor boxPredictor =
+        BoxPredictorBuilder.build(ssd.getBoxPredictor(), ssd.getNumClasses());
+    FasterRcnnBoxCoder boxCoder = BoxCoderBuilder.build(ssd.getBoxCoder());
+    if (boxPredictor.config().boxCodeSize() != FasterRcnnBoxCoder.CODE_SIZE) {
+      throw new ConfigException(
+          "model.ssd.box_predictor.convolutional_box_predictor.box_code_size: "
+              + boxPredictor.config().boxCodeSize() + " does not match the box coder's "
+              + FasterRcnnBoxCoder.CODE_SIZE + " codes per box");
+    }
+    return new SsdModel.Spec(
+        ssd.getNumClasses(),
+        size[0],
+        size[1],
+        featureExtractor,
+        boxPredictor,
+        AnchorGeneratorBuilder.build(ssd.getAnchorGenerator()),
+        boxCoder,
+        anchors -> TargetAssignerBuilder.build(ssd, anchors),
+        LossBuilder.build(
+            ssd.getLoss(), ssd.getNormalizeLossByNumMatches(), ssd.getNormalizeLocLossByCodesize()),
+        PostProcessingBuilder.build(ssd.getPostProcessing()),
+        ssd.getFreezeBatchnorm());
+  }
+
+  /** The [height, width] of the images the model is built for, from {@code image_resizer}. */
+  static int[] imageSize(ImageResizer resizer) {
+    String at = "model.ssd.image_resizer";
+    return switch (resizer.getImageResizerOneofCase()) {
+      case FIXED_SHAPE_RESIZER -> {
+        var f = resizer.getFixedShapeResizer();
+        if (f.getHeight() < 1 || f.getWidth() < 1) {
+          throw new ConfigException(
+              at + ".fixed_shape_resizer: height " + f.getHeight() + " and width " + f.getWidth()
+                  + " must be at least 1");
+        }
+        yield new int[] {f.getHeight(), f.getWidth()};
+      }
+      case KEEP_ASPECT_RATIO_RESIZER -> {
+        var k = resizer.getKeepAspectRatioResizer();
+        if (!k.getPadToMaxDimension()) {
+          throw new ConfigException(
+              at + ".keep_aspect_ratio_resizer: supported only with pad_to_max_dimension: true"
+                  + " (batches need one image size); or use fixed_shape_resizer");
+        }
+        yield new int[] {k.getMaxDimension(), k.getMaxDimension()};
+      }
+      case IMAGERESIZERONEOF_NOT_SET -> throw new ConfigException(
+          at + ": not set; set fixed_shape_resizer { height: 300 width: 300 }");
+      default -> throw new ConfigException(
+          at + "." + resizer.getImageResizerOneofCase().name().toLowerCase()
+              + " is not supported yet; supported: fixed_shape_resizer, keep_aspect_ratio_resizer"
+              + " with pad_to_max_dimension");
+    };
+  }
+}
