@@ -1,0 +1,205 @@
+package dev.finetune.model.ssd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.TextFormat;
+import dev.finetune.data.DetectionBatch;
+import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.ModelVariable;
+import dev.finetune.model.TfTestUtil;
+import dev.finetune.proto.DetectionModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A tiny SSD MobileNet V1 (depth multiplier 0.25, 96×96, 2 classes) trained with momentum on four
+ * synthetic images: the loss must fall far below its start and the detections land on the objects.
+ */
+class SsdOverfitTest {
+  static final String CONFIG =
+      """
+      ssd {
+        num_classes: 2
+        image_resizer { fixed_shape_resizer { height: 96 width: 96 } }
+        feature_extractor {
+          type: "ssd_mobilenet_v1" depth_multiplier: 0.25 min_depth: 8
+          conv_hyperparams {
+            regularizer { l2_regularizer { weight: 4e-05 } }
+            initializer { truncated_normal_initializer { stddev: 0.03 } }
+            activation: RELU_6
+            batch_norm { decay: 0.9 center: true scale: true epsilon: 0.001 }
+          }
+          override_base_feature_extractor_hyperparams: true
+        }
+        box_coder { faster_rcnn_box_coder { y_scale: 10 x_scale: 10 height_scale: 5 width_scale: 5 } }
+        matcher { argmax_matcher { matched_threshold: 0.5 unmatched_threshold: 0.5
+                                   force_match_for_each_row: true } }
+        similarity_calculator { iou_similarity {} }
+        box_predictor { convolutional_box_predictor {
+          conv_hyperparams {
+            regularizer { l2_regularizer { weight: 4e-05 } }
+            initializer { truncated_normal_initializer { stddev: 0.03 } }
+            activation: RELU_6
+            batch_norm { decay: 0.9 center: true scale: true epsilon: 0.001 }
+          }
+          use_dropout: false kernel_size: 1 box_code_size: 4 } }
+        anchor_generator { ssd_anchor_generator { num_layers: 6 min_scale: 0.2 max_scale: 0.95
+          aspect_ratios: 1.0 aspect_ratios: 2.0 aspect_ratios: 0.5 } }
+        post_processing {
+          batch_non_max_suppression { score_threshold: 1e-8 iou_threshold: 0.6
+                                      max_detections_per_class: 10 max_total_detections: 10 }
+          score_converter: SIGMOID }
+        loss {
+          localization_loss { weighted_smooth_l1 {} }
+          classification_loss { weighted_sigmoid {} }
+          hard_example_miner { num_hard_examples: 3000 iou_threshold: 0.99 loss_type: CLASSIFICATION
+                               max_negatives_per_positive: 3 }
+          classification_weight: 1.0 localization_weight: 1.0
+        }
+      }
+      """;
+
+  static final float LR = 0.01f;
+  static final int SIZE = 96;
+  static final int BATCH = 4;
+  /** One object per image: [ymin, xmin, ymax, xmax] and its class (1 red, 2 blue). */
+  static final float[][] BOXES = {
+    {0.10f, 0.15f, 0.55f, 0.60f}, {0.40f, 0.35f, 0.90f, 0.85f},
+    {0.20f, 0.50f, 0.70f, 0.95f}, {0.05f, 0.05f, 0.45f, 0.50f}
+  };
+  static final int[] CLASSES = {1, 2, 2, 1};
+
+  @Test
+  void lossFallsAndDetectionsLandOnTheObjects() throws Exception {
+    DetectionModel.Builder b = DetectionModel.newBuilder();
+    TextFormat.merge(CONFIG, b);
+    DetectionBatch batch = syntheticBatch();
+    try (Graph g = new Graph()) {
+      SsdModel model = (SsdModel) ModelBuilder.build(b.build(), g, BATCH, 7);
+      Ops tf = Ops.create(g);
+      List<Op> train = momentumStep(g, tf, model, LR, 0.9f);
+      train.addAll(model.updateOps());
+      try (Session s = new Session(g)) {
+        Session.Runner init = s.runner();
+        model.initializers().forEach(init::addTarget);
+        slotInitializers.forEach(init::addTarget);
+        init.run();
+        float first = Float.NaN;
+        float last = Float.NaN;
+        try (var feed = model.feed(batch)) {
+          for (int step = 0; step < 150; step++) {
+            Session.Runner r = feed.into(s.runner()).fetch(model.totalLoss());
+            train.forEach(r::addTarget);
+            try (Result res = r.run()) {
+              last = TfTestUtil.floats(res.get(0))[0];
+            }
+            if (step == 0) {
+              first = last;
+            }
+          }
+          System.out.printf("overfit: total loss %.4f at step 0, %.4f after 150 steps%n", first, last);
+          assertThat(last).isLessThan(first / 10);
+          Session.Runner r = feed.into(s.runner());
+          r.fetch(model.detections().get("detection_boxes"));
+          r.fetch(model.detections().get("detection_classes"));
+          r.fetch(model.detections().get("detection_scores"));
+          try (Result res = r.run()) {
+            float[] boxes = TfTestUtil.floats(res.get(0));
+            float[] classes = TfTestUtil.floats(res.get(1));
+            float[] scores = TfTestUtil.floats(res.get(2));
+            int per = classes.length / BATCH;
+            for (int i = 0; i < BATCH; i++) {
+              float[] top = java.util.Arrays.copyOfRange(boxes, i * per * 4, i * per * 4 + 4);
+              double iou = iou(top, BOXES[i]);
+              System.out.printf(
+                  "image %d: top detection class %.0f score %.3f IoU %.3f with the object%n",
+                  i, classes[i * per], scores[i * per], iou);
+              assertThat(classes[i * per]).isEqualTo(CLASSES[i]);
+              assertThat(iou).isGreaterThan(0.5);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private final List<Op> slotInitializers = new ArrayList<>();
+
+  /** Momentum updates built with the raw ApplyMomentum op (the framework optimizers fail on scoped names). */
+  @SuppressWarnings("unchecked")
+  private List<Op> momentumStep(Graph g, Ops tf, SsdModel model, float lr, float momentum) {
+    List<ModelVariable> vars = model.trainableVariables();
+    Output<?>[] xs = new Output<?>[vars.size()];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = vars.get(i).value().asOutput();
+    }
+    Output<?>[] grads = g.addGradients(model.totalLoss().asOutput(), xs);
+    Ops slots = tf.withSubScope("Momentum");
+    List<Op> ops = new ArrayList<>();
+    for (int i = 0; i < xs.length; i++) {
+      ModelVariable v = vars.get(i);
+      Variable<TFloat32> accum = slots.variable(Shape.of(v.shape()), TFloat32.class);
+      slotInitializers.add(slots.assign(accum, slots.zeros(slots.constant(v.shape()), TFloat32.class)));
+      ops.add(
+          tf.train.applyMomentum(
+              (Variable<TFloat32>) v.variable(), accum, tf.constant(lr),
+              (Operand<TFloat32>) grads[i], tf.constant(momentum)));
+    }
+    return ops;
+  }
+
+  static DetectionBatch syntheticBatch() {
+    Random rnd = new Random(5);
+    float[] images = new float[BATCH * SIZE * SIZE * 3];
+    float[] boxes = new float[BATCH * 4];
+    int[] classes = new int[BATCH];
+    float[] weights = new float[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+      for (int y = 0; y < SIZE; y++) {
+        for (int x = 0; x < SIZE; x++) {
+          int o = ((i * SIZE + y) * SIZE + x) * 3;
+          float ny = (y + 0.5f) / SIZE;
+          float nx = (x + 0.5f) / SIZE;
+          boolean inside =
+              ny >= BOXES[i][0] && ny < BOXES[i][2] && nx >= BOXES[i][1] && nx < BOXES[i][3];
+          float noise = rnd.nextFloat() * 40;
+          if (inside) {
+            images[o] = CLASSES[i] == 1 ? 220 : 30;
+            images[o + 1] = 40;
+            images[o + 2] = CLASSES[i] == 1 ? 30 : 220;
+          } else {
+            images[o] = 100 + noise;
+            images[o + 1] = 110 + noise;
+            images[o + 2] = 100 + noise;
+          }
+        }
+      }
+      System.arraycopy(BOXES[i], 0, boxes, i * 4, 4);
+      classes[i] = CLASSES[i];
+      weights[i] = 1;
+    }
+    int[] num = {1, 1, 1, 1};
+    return new DetectionBatch(
+        BATCH, SIZE, SIZE, 1, images, boxes, classes, weights, num, new String[] {"a", "b", "c", "d"});
+  }
+
+  static double iou(float[] a, float[] b) {
+    double ih = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+    double iw = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+    double inter = ih * iw;
+    double union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+    return union > 0 ? inter / union : 0;
+  }
+}
