@@ -2,11 +2,9 @@ package dev.finetune.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.finetune.model.backbone.FeatureExtractorBuilder;
-import dev.finetune.model.ssd.BoxPredictorBuilder;
+import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.model.ssd.SsdNetwork;
 import dev.finetune.proto.DetectionModel;
-import dev.finetune.proto.Ssd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -17,9 +15,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -40,7 +36,7 @@ class SsdReferenceTest {
     try (Graph g = new Graph()) {
       Built b = build(g, ReferenceFixture.model());
       List<String> actual =
-          b.store.variables().stream()
+          b.model.variables().stream().filter(v -> !v.name().equals("global_step"))
               .map(v -> v.name() + "\t" + v.shapeString() + "\t" + (v.trainable() ? 1 : 0))
               .sorted()
               .toList();
@@ -56,7 +52,7 @@ class SsdReferenceTest {
       try (Session s = new Session(g);
           TFloat32 x = TfTestUtil.tensor(input.shape(), input.floats())) {
         TfTestUtil.restore(
-            s, b.tf, b.store.variables(), ReferenceFixture.dir().resolve("init_ckpt").toString());
+            s, b.tf, modelVariables(b), ReferenceFixture.dir().resolve("init_ckpt").toString());
         List<Operand<TFloat32>> outs = new ArrayList<>(b.forward.featureMaps());
         outs.add(b.forward.boxEncodings());
         outs.add(b.forward.classPredictionsWithBackground());
@@ -66,7 +62,7 @@ class SsdReferenceTest {
         }
         refs.add("train_bnfrozen_box_encodings.npy");
         refs.add("train_bnfrozen_class_predictions_with_background.npy");
-        Operand<TFloat32> reg = b.tf.math.addN(b.store.regularizationLosses());
+        Operand<TFloat32> reg = b.model.losses().get("Loss/regularization_loss");
         // The float32 noise floor of this network: how much each output moves when the input
         // moves by about one float32 ulp. Random weights with batch norm calibrated on these very
         // images make the deeper maps ill-conditioned (the 1×1 map amplifies rounding ~1000×), so
@@ -103,6 +99,10 @@ class SsdReferenceTest {
     }
   }
 
+  private static List<ModelVariable> modelVariables(Built b) {
+    return b.model.variables().stream().filter(v -> !v.name().equals("global_step")).toList();
+  }
+
   private static List<float[]> run(
       Session s, Built b, List<Operand<TFloat32>> outs, TFloat32 x) {
     Session.Runner r = s.runner().feed(b.input, x);
@@ -116,22 +116,13 @@ class SsdReferenceTest {
     return got;
   }
 
-  record Built(Ops tf, VariableStore store, Placeholder<TFloat32> input, SsdNetwork.Forward forward) {}
+  record Built(Ops tf, SsdModel model, Operand<TFloat32> input, SsdNetwork.Forward forward) {}
 
+  /** The API's config with batch norm frozen everywhere, as its reference run. */
   static Built build(Graph g, DetectionModel model) {
-    Ops tf = Ops.create(g);
-    ModelScopes scopes = new ModelScopes(tf);
-    VariableStore store = new VariableStore(scopes, 1);
-    SlimLayers layers = new SlimLayers(store, scopes, 1);
-    Ssd ssd = model.getSsd();
-    SsdNetwork net =
-        new SsdNetwork(
-            FeatureExtractorBuilder.build(ssd.getFeatureExtractor()),
-            BoxPredictorBuilder.build(ssd.getBoxPredictor(), ssd.getNumClasses()),
-            new int[] {3, 6, 6, 6, 6, 6},
-            ssd.getFreezeBatchnorm());
-    Placeholder<TFloat32> input =
-        tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 300, 300, 3)));
-    return new Built(tf, store, input, net.forward(layers, input, false));
+    SsdModel m =
+        (SsdModel) ModelBuilder.build(
+            dev.finetune.model.ssd.SsdModelReferenceTestSupport.frozenBatchNorm(model), g, 2, 1);
+    return new Built(Ops.create(g), m, m.preprocessedInputs(), m.trainingForward());
   }
 }

@@ -35,7 +35,7 @@ class SsdModelReferenceTest {
 
   @Test
   void lossesAndDetectionsEqualTheApis() throws IOException {
-    DetectionModel proto = frozenBatchNorm(ReferenceFixture.model());
+    DetectionModel proto = SsdModelReferenceTestSupport.frozenBatchNorm(ReferenceFixture.model());
     try (Graph g = new Graph()) {
       SsdModel model = (SsdModel) dev.finetune.model.ModelBuilder.build(proto, g, 2, 1);
       assertThat(model.updateOps()).isEmpty();
@@ -96,15 +96,4 @@ class SsdModelReferenceTest {
       }
     }
   }
-
-  /** freeze_batchnorm: true and batch_norm { train: false }, as the API's bnfrozen run. */
-  static DetectionModel frozenBatchNorm(DetectionModel m) {
-    DetectionModel.Builder b = m.toBuilder();
-    b.getSsdBuilder().setFreezeBatchnorm(true);
-    b.getSsdBuilder().getFeatureExtractorBuilder().getConvHyperparamsBuilder().getBatchNormBuilder().setTrain(false);
-    b.getSsdBuilder().getBoxPredictorBuilder().getConvolutionalBoxPredictorBuilder()
-        .getConvHyperparamsBuilder().getBatchNormBuilder().setTrain(false);
-    return b.build();
-  }
-
 }
