@@ -1,0 +1,71 @@
+package dev.finetune.model.ssd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.TextFormat;
+import dev.finetune.model.DetectionModel;
+import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.ModelVariable;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+
+/** The config switches that change the variables: names and shapes as the API's slim code makes them. */
+class SsdVariantsTest {
+
+  static Map<String, String> variables(String overrides) throws Exception {
+    dev.finetune.proto.DetectionModel.Builder b = dev.finetune.proto.DetectionModel.newBuilder();
+    TextFormat.merge(SsdOverfitTest.CONFIG, b);
+    TextFormat.merge(overrides, b);
+    try (Graph g = new Graph()) {
+      DetectionModel m = ModelBuilder.build(b.build(), g, 2, 0);
+      return m.variables().stream()
+          .collect(Collectors.toMap(ModelVariable::name, ModelVariable::shapeString));
+    }
+  }
+
+  @Test
+  void useDepthwiseMakesSeparableExtraLayersAndHeads() throws Exception {
+    Map<String, String> v =
+        variables(
+            "ssd { feature_extractor { use_depthwise: true }"
+                + " box_predictor { convolutional_box_predictor { use_depthwise: true kernel_size: 3 } } }");
+    String extra = "FeatureExtractor/MobilenetV1/Conv2d_13_pointwise_2_Conv2d_2_3x3_s2_128";
+    // dm 0.25: 1x1 to int(256·0.25) = 64, then depthwise 3×3 + 1×1 to 128.
+    assertThat(v)
+        .containsEntry(extra + "_depthwise/depthwise_weights", "3x3x64x1")
+        .containsEntry(extra + "/weights", "1x1x64x128")
+        .containsEntry(extra + "_depthwise/BatchNorm/moving_mean", "64")
+        .containsEntry("BoxPredictor_0/BoxEncodingPredictor_depthwise/depthwise_weights", "3x3x128x1")
+        .containsEntry("BoxPredictor_0/BoxEncodingPredictor/weights", "1x1x128x12")
+        .containsEntry("BoxPredictor_0/ClassPredictor_depthwise/depthwise_weights", "3x3x128x1")
+        .containsEntry("BoxPredictor_0/ClassPredictor/weights", "1x1x128x9")
+        .doesNotContainKey(extra + "/depthwise_weights");
+  }
+
+  @Test
+  void layersBeforePredictorAndKernelSize() throws Exception {
+    // Layers 1+ have 4 anchors per location (3 aspect ratios + the interpolated one), 3 slots each.
+    Map<String, String> v =
+        variables(
+            "ssd { box_predictor { convolutional_box_predictor {"
+                + " num_layers_before_predictor: 2 min_depth: 0 max_depth: 32 kernel_size: 3 } } }");
+    assertThat(v)
+        .containsEntry("BoxPredictor_1/Conv2d_0_1x1_32/weights", "1x1x256x32")
+        .containsEntry("BoxPredictor_1/Conv2d_1_1x1_32/weights", "1x1x32x32")
+        .containsEntry("BoxPredictor_1/Conv2d_1_1x1_32/BatchNorm/gamma", "32")
+        .containsEntry("BoxPredictor_1/ClassPredictor/weights", "3x3x32x12");
+  }
+
+  @Test
+  void explicitPaddingKeepsTheFeatureMapSizes() throws Exception {
+    dev.finetune.proto.DetectionModel.Builder b = dev.finetune.proto.DetectionModel.newBuilder();
+    TextFormat.merge(SsdOverfitTest.CONFIG, b);
+    TextFormat.merge("ssd { feature_extractor { use_explicit_padding: true } }", b);
+    try (Graph g = new Graph()) {
+      SsdModel m = (SsdModel) ModelBuilder.build(b.build(), g, 1, 0);
+      assertThat(m.anchors().anchorsPerLayer()).containsExactly(6 * 6 * 3, 3 * 3 * 4, 2 * 2 * 4, 1 * 4, 1 * 4, 1 * 4);
+    }
+  }
+}
