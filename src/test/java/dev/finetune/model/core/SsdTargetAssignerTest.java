@@ -73,4 +73,14 @@ class SsdTargetAssignerTest {
     assertThat(t.clsWeights()[2]).isZero();
     assertThat(t.clsTargets()[2 * 4]).isEqualTo(1f); // the unmatched label, as the API
   }
+
+  @Test
+  void classOutsideTheModelsClassesIsADataError() {
+    SsdTargetAssigner assigner = new SsdTargetAssigner(ANCHORS,
+        new ArgMaxMatcher(ArgMaxMatcher.Settings.stock()), FasterRcnnBoxCoder.standard(), 2, false, 1f);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> assigner.assign(batch(1f)))
+        .isInstanceOf(dev.finetune.data.DataException.class)
+        .hasMessageContaining("image a")
+        .hasMessageContaining("class 3 of box 1 is outside 1..2");
+  }
 }
