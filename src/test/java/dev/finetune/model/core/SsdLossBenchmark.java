@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * Time of the SSD loss graph (stock pets settings: sigmoid, smooth L1, hard mining 3000 / 0.99 /
  * 3:1) with and without mining, forward and with gradients, and of post-processing; batch 8, 1917
- * anchors, 38 columns. Run with scripts/bench_ssd_loss.sh.
+ * anchors, 38 columns. Run with scripts/bench_ssd_loss.sh (-DnumHard=N changes num_hard_examples).
  */
 public final class SsdLossBenchmark {
   private SsdLossBenchmark() {}
@@ -53,7 +53,7 @@ public final class SsdLossBenchmark {
     SsdTargets targets = new SsdTargetAssigner(anchors, new ArgMaxMatcher(ArgMaxMatcher.Settings.stock()),
         FasterRcnnBoxCoder.standard(), 37, false, 1f).assign(new dev.finetune.data.DetectionBatch(b, 1, 1,
         4, new float[b * 3], gt, classes, w, num, new String[b]));
-    HardExampleMiner miner = new HardExampleMiner(new HardExampleMiner.Settings(3000, 0.99f,
+    HardExampleMiner miner = new HardExampleMiner(new HardExampleMiner.Settings(Integer.getInteger("numHard", 3000), 0.99f,
         HardExampleMiner.LossType.CLASSIFICATION, 1f, 1f, 3f, 0));
     for (boolean mining : new boolean[] {false, true}) {
       SsdLoss loss = new SsdLoss(new SsdLoss.Settings(new LocalizationLoss.WeightedSmoothL1(1f),
