@@ -18,6 +18,7 @@ import dev.finetune.data.DetectionBatch;
  * </ul>
  *
  * Anchors are static, so this runs on the input side and the graph needs no control flow.
+ * Immutable after construction: {@link #assign} may be called from several input threads at once.
  */
 public final class SsdTargetAssigner {
   private final Anchors anchors;
