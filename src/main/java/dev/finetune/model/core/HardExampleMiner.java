@@ -5,7 +5,6 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
-import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.image.NonMaxSuppression;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -165,7 +164,7 @@ public final class HardExampleMiner {
       };
     }
     int maxOut = settings.numHardExamples() > 0 ? settings.numHardExamples() : anchors;
-    int[] selected = dev.finetune.model.core.NonMaxSuppression.select(decodedBoxes, scores, maxOut,
+    int[] selected = GreedyNms.select(decodedBoxes, scores, maxOut,
         settings.iouThreshold(), Float.NEGATIVE_INFINITY);
     if (settings.maxNegativesPerPositive() <= 0f) {
       return selected;
