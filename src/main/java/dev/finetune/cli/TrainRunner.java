@@ -36,6 +36,7 @@ final class TrainRunner {
     PipelineConfig config =
         PipelineConfigLoader.load(options.pipelineConfigPath, options.overrides, options.numTrainSteps)
             .requireRunnable();
+    config.warnings().forEach(w -> log.warn("{}: {}", config.source(), w));
     log.info("Pipeline config {}:\n{}", config.source(),
         String.join("\n", ConfigSummary.lines(config.proto())));
     String what = options.checkpointDir != null ? "evaluation (--checkpoint_dir)" : "training";

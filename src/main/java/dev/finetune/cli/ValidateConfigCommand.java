@@ -1,6 +1,7 @@
 package dev.finetune.cli;
 
 import dev.finetune.ExitCode;
+import dev.finetune.config.ConfigException;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
@@ -28,14 +29,15 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Check a pipeline.config and print what it will do.",
       "Missing input files and checkpoints are warnings here (errors when training starts).",
-      "Exit 0 when the config is valid, 2 when not."
+      "Exit 0 when the config is valid, 2 when not.",
+      "Several files: one line each and a total (handy for a folder of configs)."
     })
 final class ValidateConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "PIPELINE_CONFIG",
-      description = "The pipeline.config to check.")
-  Path positionalPath;
+  @Parameters(arity = "0..*", paramLabel = "PIPELINE_CONFIG",
+      description = "The pipeline.config to check; with several files, one line each and a total.")
+  List<Path> positionalPaths = new ArrayList<>();
 
   @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
       description = "The pipeline.config to check (instead of the positional argument).")
@@ -52,11 +54,21 @@ final class ValidateConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path path = positionalPath != null ? positionalPath : optionPath;
-    if (path == null) {
-      throw new dev.finetune.config.ConfigException(
+    List<Path> paths = new ArrayList<>(positionalPaths);
+    if (optionPath != null) {
+      paths.add(optionPath);
+    }
+    if (paths.isEmpty()) {
+      throw new ConfigException(
           "validate_config needs the config file: finetune validate_config pipeline.config");
     }
+    if (paths.size() == 1) {
+      return validateOne(paths.get(0));
+    }
+    return validateMany(paths);
+  }
+
+  private int validateOne(Path path) {
     PipelineConfig config = PipelineConfigLoader.load(path, overrides, numTrainSteps);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Pipeline config " + config.source() + ":");
@@ -77,5 +89,28 @@ final class ValidateConfigCommand implements Callable<Integer> {
     }
     out.println("The config is valid.");
     return ExitCode.OK.code();
+  }
+
+  /** One line per file (its problems below it), then "N valid, M invalid". */
+  private int validateMany(List<Path> paths) {
+    PrintWriter out = spec.commandLine().getOut();
+    int valid = 0;
+    for (Path path : paths) {
+      List<String> problems;
+      try {
+        problems = PipelineConfigLoader.load(path, overrides, numTrainSteps).problems();
+      } catch (ConfigException e) {
+        problems = List.of(e.getMessage());
+      }
+      if (problems.isEmpty()) {
+        valid++;
+        out.println("valid    " + path);
+      } else {
+        out.println("INVALID  " + path);
+        problems.forEach(p -> out.println("  - " + p));
+      }
+    }
+    out.println(valid + " valid, " + (paths.size() - valid) + " invalid");
+    return valid == paths.size() ? ExitCode.OK.code() : ExitCode.USAGE_OR_CONFIG.code();
   }
 }

@@ -205,7 +205,11 @@ final class ConfigValidator {
   }
 
   private void checkManualSchedule(ManualStepLearningRate manual, String path) {
-    positive(manual.getInitialLearningRate(), path + ".initial_learning_rate");
+    // 0 is a legitimate start for a warmup (stock Context R-CNN configs use it).
+    nonNegative(manual.getInitialLearningRate(), path + ".initial_learning_rate");
+    if (manual.getScheduleCount() == 0) {
+      problem(path, "has no schedule { step: N learning_rate: R } entries");
+    }
     long previous = 0;
     for (int i = 0; i < manual.getScheduleCount(); i++) {
       var entry = manual.getSchedule(i);
@@ -214,7 +218,13 @@ final class ConfigValidator {
             "steps must increase: " + entry.getStep() + " comes after " + previous);
       }
       previous = entry.getStep();
-      positive(entry.getLearningRate(), path + ".schedule[" + i + "].learning_rate");
+      nonNegative(entry.getLearningRate(), path + ".schedule[" + i + "].learning_rate");
+    }
+  }
+
+  private void nonNegative(float value, String path) {
+    if (!(value >= 0) || Float.isInfinite(value)) {
+      problem(path, "must be >= 0, got " + value);
     }
   }
 

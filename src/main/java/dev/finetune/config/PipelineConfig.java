@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param proto the effective config
  * @param source the file it was read from
- * @param warnings deprecations and soft problems, one line each, already logged
+ * @param warnings deprecations and soft problems, one line each, for the caller to show
  * @param problems semantic errors (empty when valid)
  * @param missingPaths input files, label maps and checkpoints that do not exist (or are still
  *     {@code PATH_TO_BE_CONFIGURED}): warnings for validate_config, errors when training starts

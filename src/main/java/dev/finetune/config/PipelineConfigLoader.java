@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Loads a {@code pipeline.config} as the Object Detection API reads it: text-format parse, then
@@ -16,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * then semantic and file checks. The one entry point for every command that takes a config.
  */
 public final class PipelineConfigLoader {
-  private static final Logger log = LoggerFactory.getLogger(PipelineConfigLoader.class);
-
   private PipelineConfigLoader() {}
 
   /**
@@ -71,9 +67,6 @@ public final class PipelineConfigLoader {
     TrainEvalPipelineConfig effective = Deprecations.resolve(builder.build(), warnings);
     ConfigValidator.validate(effective, locator, problems);
     ConfigPaths.check(effective, locator, missing);
-    for (String w : warnings) {
-      log.warn("{}: {}", source, w);
-    }
     return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems),
         List.copyOf(missing));
   }

@@ -74,6 +74,16 @@ class ValidateConfigCommandTest {
   }
 
   @Test
+  void severalFilesGiveOneLineEachAndATotal(@TempDir Path dir) throws Exception {
+    Path good = Files.writeString(dir.resolve("good.config"), CONFIG);
+    Path bad = Files.writeString(dir.resolve("bad.config"), CONFIG.replace("num_steps", "num_stepz"));
+    var r = CliTestSupport.run("validate_config", good.toString(), bad.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.out()).contains("valid    " + good).contains("INVALID  " + bad)
+        .contains("unknown field \"num_stepz\"").contains("1 valid, 1 invalid");
+  }
+
+  @Test
   void helpAndVersionWork() {
     assertThat(CliTestSupport.run("--help").out()).contains("--pipeline_config_path").contains("validate_config");
     assertThat(CliTestSupport.run("--version").out()).contains("finetune").contains("TensorFlow Java 1.1.0");

@@ -190,6 +190,23 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void zeroFirstScheduleStepOfOldStockConfigsReplacesInitialRate() {
+    String manual = SSD.replaceFirst("exponential_decay_learning_rate \\{[^}]*\\}", """
+        manual_step_learning_rate {
+          initial_learning_rate: 0.0003
+          schedule { step: 0 learning_rate: .0002 }
+          schedule { step: 900000 learning_rate: .00003 }
+        }""");
+    PipelineConfig c = parse(manual);
+    assertThat(c.problems()).isEmpty();
+    var rate = c.proto().getTrainConfig().getOptimizer().getRmsPropOptimizer().getLearningRate()
+        .getManualStepLearningRate();
+    assertThat(rate.getInitialLearningRate()).isEqualTo(0.0002f);
+    assertThat(rate.getScheduleList()).extracting(s -> s.getStep()).containsExactly(900000);
+    assertThat(c.warnings()).anyMatch(w -> w.contains("schedule[0] has step 0"));
+  }
+
+  @Test
   void numTrainStepsOverridesNumSteps() {
     var c = PipelineConfigLoader.parse(SSD, Path.of("p.config"), List.of(), 7);
     assertThat(c.proto().getTrainConfig().getNumSteps()).isEqualTo(7);
@@ -219,7 +236,13 @@ class PipelineConfigLoaderTest {
   void deprecatedMaxNumberOfBoxesMovesToTheInputReader() {
     PipelineConfig c = parse(SSD.replace("batch_size: 24", "batch_size: 24 max_number_of_boxes: 50"));
     assertThat(c.proto().getTrainInputReader().getMaxNumberOfBoxes()).isEqualTo(50);
-    assertThat(c.warnings()).anyMatch(w -> w.startsWith("train_config.max_number_of_boxes is deprecated"));
+    assertThat(c.warnings()).noneMatch(w -> w.contains("max_number_of_boxes"));
+    PipelineConfig both = parse(SSD.replace("batch_size: 24", "batch_size: 24 max_number_of_boxes: 50")
+        .replace("label_map_path: \"PATH_TO_BE_CONFIGURED/pet_label_map.pbtxt\"\n}",
+            "label_map_path: \"PATH_TO_BE_CONFIGURED/pet_label_map.pbtxt\" max_number_of_boxes: 20\n}"));
+    assertThat(both.proto().getTrainInputReader().getMaxNumberOfBoxes()).isEqualTo(20);
+    assertThat(both.warnings()).anyMatch(w -> w.startsWith("train_config.max_number_of_boxes (50) is deprecated")
+        && w.contains("input reader's value is used"));
   }
 
   @Test

@@ -1,7 +1,10 @@
 package dev.finetune.model.core;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
+import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -102,7 +105,7 @@ public final class FasterRcnnBoxCoder {
     Operand<TFloat32> xca = tf.constant(g[1]);
     Operand<TFloat32> ha = tf.constant(g[2]);
     Operand<TFloat32> wa = tf.constant(g[3]);
-    var parts = tf.unstack(codes, 4L, org.tensorflow.op.core.Unstack.axis(-1L)).output();
+    var parts = tf.unstack(codes, 4L, Unstack.axis(-1L)).output();
     Operand<TFloat32> ty = tf.math.div(parts.get(0), tf.constant(yScale));
     Operand<TFloat32> tx = tf.math.div(parts.get(1), tf.constant(xScale));
     Operand<TFloat32> th = tf.math.div(parts.get(2), tf.constant(heightScale));
@@ -114,8 +117,8 @@ public final class FasterRcnnBoxCoder {
     Operand<TFloat32> two = tf.constant(2f);
     Operand<TFloat32> halfH = tf.math.div(h, two);
     Operand<TFloat32> halfW = tf.math.div(w, two);
-    return tf.stack(java.util.List.of(
+    return tf.stack(List.of(
         tf.math.sub(yc, halfH), tf.math.sub(xc, halfW), tf.math.add(yc, halfH), tf.math.add(xc, halfW)),
-        org.tensorflow.op.core.Stack.axis(-1L));
+        Stack.axis(-1L));
   }
 }

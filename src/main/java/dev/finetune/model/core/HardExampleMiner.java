@@ -5,7 +5,6 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
-import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.image.NonMaxSuppression;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -85,13 +84,15 @@ public final class HardExampleMiner {
         case BOTH -> tf.math.add(tf.math.mul(cls.get(b), tf.constant(settings.clsLossWeight())),
             tf.math.mul(loc.get(b), tf.constant(settings.locLossWeight())));
       };
-      NonMaxSuppression<TFloat32> nms = tf.image.nonMaxSuppression(boxes.get(b),
-          tf.stopGradient(scores), tf.constant(maxOut), tf.constant(settings.iouThreshold()),
-          tf.constant(Float.NEGATIVE_INFINITY), tf.constant(0f),
-          NonMaxSuppression.padToMaxOutputSize(true));
+      Operand<TFloat32> ranking = tf.stopGradient(scores);
+      Operand<TInt32> maxOutput = settings.maxNegativesPerPositive() > 0f
+          ? boundedSelection(tf, ranking, matches.get(b), maxOut) : tf.constant(maxOut);
+      NonMaxSuppression<TFloat32> nms = tf.image.nonMaxSuppression(boxes.get(b), ranking, maxOutput,
+          tf.constant(settings.iouThreshold()), tf.constant(Float.NEGATIVE_INFINITY),
+          tf.constant(0f), NonMaxSuppression.padToMaxOutputSize(true));
       Operand<TInt32> indices = nms.selectedIndices();
-      Operand<TBool> valid = tf.math.less(tf.range(tf.constant(0), tf.constant(maxOut),
-          tf.constant(1)), nms.validOutputs());
+      Operand<TBool> valid = tf.math.less(tf.range(tf.constant(0), maxOutput, tf.constant(1)),
+          nms.validOutputs());
       Operand<TBool> keep = valid;
       if (settings.maxNegativesPerPositive() > 0f) {
         Operand<TInt32> m = tf.gather(matches.get(b), indices, tf.constant(0));
@@ -119,6 +120,34 @@ public final class HardExampleMiner {
   }
 
   /**
+   * How many NMS selections the ratio rule can look at, so NMS can stop early with the same result.
+   * Greedy NMS capped at M returns exactly the first M selections. Two things matter: (1) every
+   * positive's fate, and all positives rank at or above R = #{scores >= lowest positive score}, so
+   * NMS must process R candidates, which a cap of R guarantees; (2) the negatives the ratio keeps,
+   * which all lie in the first maxNegBound + positives + ignored + 1 selections (past that many,
+   * more than maxNeg negatives precede). Early in training positives have high losses and R is
+   * small: NMS costs O(M²) instead of O(anchors²) per image.
+   */
+  private Operand<TInt32> boundedSelection(Ops tf, Operand<TFloat32> scores, Operand<TInt32> match,
+      int cap) {
+    Operand<TInt32> zero = tf.constant(0);
+    Operand<TBool> positive = tf.math.greaterEqual(match, zero);
+    Operand<TInt32> numPositive = tf.reduceSum(tf.dtypes.cast(positive, TInt32.class), zero);
+    Operand<TInt32> numIgnored = tf.reduceSum(tf.dtypes.cast(
+        tf.math.equal(match, tf.constant(ArgMaxMatcher.IGNORED)), TInt32.class), zero);
+    Operand<TFloat32> lowestPositive = tf.min(tf.select(positive, scores,
+        tf.fill(tf.shape(scores), tf.constant(Float.POSITIVE_INFINITY))), zero);
+    Operand<TInt32> rank = tf.reduceSum(tf.dtypes.cast(tf.math.greaterEqual(scores, lowestPositive),
+        TInt32.class), zero);
+    Operand<TInt32> maxNegBound = tf.math.maximum(tf.constant(settings.minNegativesPerImage()),
+        tf.dtypes.cast(tf.math.mul(tf.constant(settings.maxNegativesPerPositive()),
+            tf.dtypes.cast(numPositive, TFloat32.class)), TInt32.class));
+    Operand<TInt32> prefix = tf.math.add(tf.math.add(maxNegBound, numPositive),
+        tf.math.add(numIgnored, tf.constant(1)));
+    return tf.math.minimum(tf.constant(cap), tf.math.maximum(rank, prefix));
+  }
+
+  /**
    * Pure-Java reference: the anchors kept for one image, in selection order.
    *
    * @param locLosses [A], clsLosses [A], decodedBoxes [A, 4], match [A]
@@ -135,7 +164,7 @@ public final class HardExampleMiner {
       };
     }
     int maxOut = settings.numHardExamples() > 0 ? settings.numHardExamples() : anchors;
-    int[] selected = dev.finetune.model.core.NonMaxSuppression.select(decodedBoxes, scores, maxOut,
+    int[] selected = GreedyNms.select(decodedBoxes, scores, maxOut,
         settings.iouThreshold(), Float.NEGATIVE_INFINITY);
     if (settings.maxNegativesPerPositive() <= 0f) {
       return selected;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.image.NonMaxSuppression;
 import org.tensorflow.op.nn.TopK;
@@ -187,7 +188,7 @@ public final class PostProcessor {
         xmin = s.math.mul(s.math.sub(xmin, w.get(1)), invW);
         xmax = s.math.mul(s.math.sub(xmax, w.get(1)), invW);
       }
-      Operand<TFloat32> finalBoxes = s.stack(List.of(ymin, xmin, ymax, xmax), org.tensorflow.op.core.Stack.axis(1L));
+      Operand<TFloat32> finalBoxes = s.stack(List.of(ymin, xmin, ymax, xmax), Stack.axis(1L));
       Operand<TInt32> order2 = resorted.indices();
       Operand<TFloat32> keep = s.dtypes.cast(s.math.less(keptRange, numValid), TFloat32.class);
       Operand<TFloat32> boxesOut = s.math.mul(s.gather(finalBoxes, order2, s.constant(0)),
@@ -250,7 +251,7 @@ public final class PostProcessor {
       for (int i = 0; i < a; i++) {
         column[i] = converted[i * c + cls + 1];
       }
-      for (int i : dev.finetune.model.core.NonMaxSuppression.select(boxes, column, maxSel, settings.iouThreshold(),
+      for (int i : GreedyNms.select(boxes, column, maxSel, settings.iouThreshold(),
           settings.scoreThreshold())) {
         cands.add(new float[] {column[i], cls, i});
       }

@@ -1,5 +1,6 @@
 package dev.finetune.model.core;
 
+import dev.finetune.data.DataException;
 import dev.finetune.data.DetectionBatch;
 
 /**
@@ -17,6 +18,7 @@ import dev.finetune.data.DetectionBatch;
  * </ul>
  *
  * Anchors are static, so this runs on the input side and the graph needs no control flow.
+ * Immutable after construction: {@link #assign} may be called from several input threads at once.
  */
 public final class SsdTargetAssigner {
   private final Anchors anchors;
@@ -52,7 +54,11 @@ public final class SsdTargetAssigner {
     return numClasses + 1;
   }
 
-  /** Targets for a whole batch (boxes past {@code numBoxes[i]} are padding and ignored). */
+  /**
+   * Targets for a whole batch (boxes past {@code numBoxes[i]} are padding and ignored).
+   *
+   * @throws DataException when a box's class is outside 1..num_classes (names the image)
+   */
   public SsdTargets assign(DetectionBatch batch) {
     int b = batch.batchSize();
     int a = anchors.count();
@@ -67,7 +73,12 @@ public final class SsdTargetAssigner {
       float[] weights = new float[n];
       System.arraycopy(batch.classes(), i * batch.maxBoxes(), classes, 0, n);
       System.arraycopy(batch.weights(), i * batch.maxBoxes(), weights, 0, n);
-      assignImage(boxes, classes, weights, n, t, i);
+      try {
+        assignImage(boxes, classes, weights, n, t, i);
+      } catch (IllegalArgumentException e) {
+        throw new DataException("image " + batch.sourceIds()[i] + ": " + e.getMessage()
+            + "; check the label map and model.ssd.num_classes");
+      }
     }
     return t;
   }

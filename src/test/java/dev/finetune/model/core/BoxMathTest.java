@@ -109,9 +109,9 @@ class BoxMathTest {
         0f, 2f, 1f, 3f,
         0f, 0f, 1f, 1f}; // same as box 0, same score: the lower index wins
     float[] scores = {0.9f, 0.95f, 0.5f, 0.9f};
-    assertThat(NonMaxSuppression.select(boxes, scores, 10, 0.5f, 0f)).containsExactly(1, 2);
-    assertThat(NonMaxSuppression.select(boxes, scores, 10, 0.85f, 0f)).containsExactly(1, 0, 2);
-    assertThat(NonMaxSuppression.select(boxes, scores, 2, 0.85f, 0f)).containsExactly(1, 0);
-    assertThat(NonMaxSuppression.select(boxes, scores, 10, 0.85f, 0.9f)).containsExactly(1);
+    assertThat(GreedyNms.select(boxes, scores, 10, 0.5f, 0f)).containsExactly(1, 2);
+    assertThat(GreedyNms.select(boxes, scores, 10, 0.85f, 0f)).containsExactly(1, 0, 2);
+    assertThat(GreedyNms.select(boxes, scores, 2, 0.85f, 0f)).containsExactly(1, 0);
+    assertThat(GreedyNms.select(boxes, scores, 10, 0.85f, 0.9f)).containsExactly(1);
   }
 }

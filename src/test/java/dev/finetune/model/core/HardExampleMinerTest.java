@@ -88,11 +88,16 @@ class HardExampleMinerTest {
       boxes[4 * i + 3] = x + s;
       int r = rnd.nextInt(10);
       match[i] = r == 0 ? 0 : r == 1 ? -2 : -1;
+      if (i < a && match[i] >= 0) {
+        cls[i] += 3; // image 0: positives rank high, so the miner's NMS can stop early
+      }
     }
     HardExampleMiner[] miners = {
         miner(25, 0.5f, HardExampleMiner.LossType.CLASSIFICATION, 3f, 0),
         miner(0, 0.7f, HardExampleMiner.LossType.BOTH, 2f, 5),
-        miner(10, 0.99f, HardExampleMiner.LossType.LOCALIZATION, 0f, 0)};
+        miner(10, 0.99f, HardExampleMiner.LossType.LOCALIZATION, 0f, 0),
+        miner(0, 0.3f, HardExampleMiner.LossType.CLASSIFICATION, 1f, 2),
+        miner(8, 0.3f, HardExampleMiner.LossType.CLASSIFICATION, 0.5f, 0)};
     for (HardExampleMiner m : miners) {
       double expectLoc = 0;
       double expectCls = 0;

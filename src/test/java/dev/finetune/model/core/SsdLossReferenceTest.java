@@ -33,13 +33,26 @@ class SsdLossReferenceTest {
       SsdTargetInputs inputs = SsdTargetInputs.create(tf, b, a, c);
       SsdLoss.Outputs loss = new SsdLoss(OdapiReference.lossSettings(), OdapiReference.anchors(),
           FasterRcnnBoxCoder.standard()).build(tf, boxIn, clsIn, inputs);
+      // Every op between the predictions and the losses has a gradient (mining passes only indices).
+      org.tensorflow.Output<?>[] grads = g.addGradients(
+          tf.math.add(loss.localization(), loss.classification()).asOutput(),
+          new org.tensorflow.Output<?>[] {boxIn.asOutput(), clsIn.asOutput()});
       assertThat(loss.localization().op().name()).isEqualTo("Loss/localization_loss");
       assertThat(loss.classification().op().name()).isEqualTo("Loss/classification_loss");
       try (TFloat32 boxT = TFloat32.tensorOf(Shape.of(b, a, 4), DataBuffers.of(box.data, true, false));
           TFloat32 clsT = TFloat32.tensorOf(Shape.of(b, a, c), DataBuffers.of(cls.data, true, false));
           SsdTargetInputs.Feed feed = inputs.tensorsFor(targets);
           Result r = feed.feedInto(s.runner()).feed(boxIn, boxT).feed(clsIn, clsT)
-              .fetch(loss.localization()).fetch(loss.classification()).run()) {
+              .fetch(loss.localization()).fetch(loss.classification()).fetch(grads[0])
+              .fetch(grads[1]).run()) {
+        TFloat32 clsGrad = (TFloat32) r.get(3);
+        // The background logits of image 0 receive gradient through the mined anchors.
+        assertThat(clsGrad.shape().asArray()).containsExactly(b, a, c);
+        double gradAbsSum = 0;
+        for (int i = 0; i < a; i++) {
+          gradAbsSum += Math.abs(clsGrad.getFloat(0, i, 0));
+        }
+        assertThat(gradAbsSum).isGreaterThan(0);
         double loc = ((TFloat32) r.get(0)).getFloat();
         double clsLoss = ((TFloat32) r.get(1)).getFloat();
         System.out.printf("losses: localization %.7f (API %.7f, rel %.2e), classification %.5f "

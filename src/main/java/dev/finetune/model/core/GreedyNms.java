@@ -9,8 +9,8 @@ import java.util.PriorityQueue;
  * iouThreshold}. The kernel's IoU orders each box's corners with min/max and gives 0 when either
  * box has zero or negative area. The pure-Java reference of the graph's NMS.
  */
-public final class NonMaxSuppression {
-  private NonMaxSuppression() {}
+public final class GreedyNms {
+  private GreedyNms() {}
 
   /**
    * Selected box indices in selection order.
