@@ -24,7 +24,8 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A tiny SSD MobileNet V1 (depth multiplier 0.25, 96×96, 2 classes) trained with momentum on four
+ * A tiny SSD MobileNet V1 (depth multiplier 0.25, 96×96, 2 classes) trained with momentum (raw
+ * ApplyMomentum, gradients clipped at global norm 20) on four
  * synthetic images: the loss must fall far below its start and the detections land on the objects.
  */
 class SsdOverfitTest {
@@ -32,6 +33,7 @@ class SsdOverfitTest {
       """
       ssd {
         num_classes: 2
+        freeze_batchnorm: false
         image_resizer { fixed_shape_resizer { height: 96 width: 96 } }
         feature_extractor {
           type: "ssd_mobilenet_v1" depth_multiplier: 0.25 min_depth: 8
@@ -39,7 +41,7 @@ class SsdOverfitTest {
             regularizer { l2_regularizer { weight: 4e-05 } }
             initializer { truncated_normal_initializer { stddev: 0.03 } }
             activation: RELU_6
-            batch_norm { decay: 0.9 center: true scale: true epsilon: 0.001 }
+            batch_norm { decay: 0.9 center: true scale: true epsilon: 0.001 train: true }
           }
           override_base_feature_extractor_hyperparams: true
         }
@@ -52,7 +54,7 @@ class SsdOverfitTest {
             regularizer { l2_regularizer { weight: 4e-05 } }
             initializer { truncated_normal_initializer { stddev: 0.03 } }
             activation: RELU_6
-            batch_norm { decay: 0.9 center: true scale: true epsilon: 0.001 }
+            batch_norm { decay: 0.9 center: true scale: true epsilon: 0.001 train: true }
           }
           use_dropout: false kernel_size: 1 box_code_size: 4 } }
         anchor_generator { ssd_anchor_generator { num_layers: 6 min_scale: 0.2 max_scale: 0.95
@@ -72,6 +74,7 @@ class SsdOverfitTest {
       """;
 
   static final float LR = 0.01f;
+  static final float CLIP_NORM = 20f;
   static final int SIZE = 96;
   static final int BATCH = 4;
   /** One object per image: [ymin, xmin, ymax, xmax] and its class (1 red, 2 blue). */
@@ -146,6 +149,15 @@ class SsdOverfitTest {
       xs[i] = vars.get(i).value().asOutput();
     }
     Output<?>[] grads = g.addGradients(model.totalLoss().asOutput(), xs);
+    // Clip by global norm (as train_config.gradient_clipping_by_norm): batch norm over 4 images on
+    // the 1×1 maps can produce a rare huge gradient that would wreck this tiny run.
+    List<Operand<TFloat32>> squares = new ArrayList<>();
+    for (Output<?> gr : grads) {
+      squares.add(tf.nn.l2Loss((Operand<TFloat32>) gr));
+    }
+    Operand<TFloat32> norm = tf.math.sqrt(tf.math.mul(tf.constant(2f), tf.math.addN(squares)));
+    Operand<TFloat32> scale =
+        tf.math.div(tf.constant(CLIP_NORM), tf.math.maximum(norm, tf.constant(CLIP_NORM)));
     Ops slots = tf.withSubScope("Momentum");
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
@@ -155,7 +167,7 @@ class SsdOverfitTest {
       ops.add(
           tf.train.applyMomentum(
               (Variable<TFloat32>) v.variable(), accum, tf.constant(lr),
-              (Operand<TFloat32>) grads[i], tf.constant(momentum)));
+              tf.math.mul((Operand<TFloat32>) grads[i], scale), tf.constant(momentum)));
     }
     return ops;
   }
