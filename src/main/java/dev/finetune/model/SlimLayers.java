@@ -4,9 +4,9 @@ import dev.finetune.model.ConvHyperparams.BatchNormParams;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.FusedBatchNorm;
@@ -179,7 +179,7 @@ public final class SlimLayers {
       return tf.math.add(
           tf.math.mul(x, inv), tf.math.sub(beta, tf.math.mul(movingMean, inv)));
     }
-    Operand<TFloat32> empty = tf.constant(Shape.of(0), org.tensorflow.ndarray.buffer.DataBuffers.of(new float[0]));
+    Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.of(new float[0]));
     FusedBatchNorm<TFloat32, TFloat32> bn =
         tf.nn.fusedBatchNorm(
             x, gamma, beta, empty, empty,

@@ -130,10 +130,10 @@ public final class SsdModel implements DetectionModel {
     List<Operand<TFloat32>> reg = store.regularizationLosses();
     Operand<TFloat32> regularization =
         reg.isEmpty() ? tf.constant(0f) : tf.math.addN(new ArrayList<>(reg));
-    regularization = named(tf, "Loss/regularization_loss", regularization);
+    regularization = named("Loss/regularization_loss", regularization);
     Operand<TFloat32> total =
         named(
-            tf, "Loss/total_loss",
+            "Loss/total_loss",
             tf.math.addN(List.of(out.localization(), out.classification(), regularization)));
     losses.put("Loss/localization_loss", out.localization());
     losses.put("Loss/classification_loss", out.classification());
@@ -152,7 +152,7 @@ public final class SsdModel implements DetectionModel {
   }
 
   /** An Identity with a full name ("Loss/total_loss"): scope "Loss" is opened by the loss code. */
-  private Operand<TFloat32> named(Ops tf, String fullName, Operand<TFloat32> x) {
+  private Operand<TFloat32> named(String fullName, Operand<TFloat32> x) {
     return graph
         .opBuilder("Identity", fullName, graph.baseScope())
         .addInput(x.asOutput())

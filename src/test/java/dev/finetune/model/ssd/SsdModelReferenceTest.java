@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
@@ -39,6 +38,12 @@ class SsdModelReferenceTest {
     try (Graph g = new Graph()) {
       SsdModel model = (SsdModel) dev.finetune.model.ModelBuilder.build(proto, g, 2, 1);
       assertThat(model.updateOps()).isEmpty();
+      for (String name :
+          List.of("Loss/localization_loss", "Loss/classification_loss", "Loss/regularization_loss",
+              "Loss/total_loss", "detection_boxes", "detection_scores", "detection_classes",
+              "num_detections", "image_tensor")) {
+        assertThat(g.operation(name)).as(name).isNotNull();
+      }
       Npy input = ReferenceFixture.npy("train_bnfrozen_preprocessed_inputs.npy");
       DetectionBatch batch =
           new DetectionBatch(
