@@ -381,7 +381,7 @@ public final class CheckpointReader implements AutoCloseable {
   public byte[] readBytes(String name) {
     TensorEntry e = entry(name);
     requireFixedSize(e);
-    byte[] out = new byte[checkedLength(e, Dtypes.elementSize(e.dtype()))];
+    byte[] out = new byte[checkedBytes(e)];
     int unit = Dtypes.swapUnit(e.dtype());
     int[] pos = {0};
     stream(e, chunk -> {
@@ -648,7 +648,7 @@ public final class CheckpointReader implements AutoCloseable {
   /** Reads a TF1 partitioned variable by reading each slice and copying it into place. */
   private byte[] assembleSlices(TensorEntry full) {
     int size = Dtypes.elementSize(full.dtype());
-    byte[] out = new byte[checkedLength(full, size)];
+    byte[] out = new byte[checkedBytes(full)];
     long covered = 0;
     long[] shape = full.shape();
     for (TensorSliceProto slice : full.slices()) {
@@ -688,7 +688,7 @@ public final class CheckpointReader implements AutoCloseable {
       TensorEntry named = new TensorEntry(
           full.name() + " (slice)", part.dtype(), part.shape(), part.shardId(), part.offset(),
           part.sizeBytes(), part.maskedCrc32c(), List.of());
-      byte[] data = new byte[checkedLength(named, size)];
+      byte[] data = new byte[checkedBytes(named)];
       int[] pos = {0};
       stream(named, chunk -> {
         int n = chunk.remaining();
@@ -835,6 +835,12 @@ public final class CheckpointReader implements AutoCloseable {
       throw tooLarge(e);
     }
     return (int) n;
+  }
+
+  /** The byte size of fixed-size tensor {@code e}, if it fits a Java array. */
+  private int checkedBytes(TensorEntry e) {
+    checkedLength(e, Dtypes.elementSize(e.dtype()));
+    return (int) (e.numElements() * Dtypes.elementSize(e.dtype()));
   }
 
   private CheckpointException tooLarge(TensorEntry e) {
