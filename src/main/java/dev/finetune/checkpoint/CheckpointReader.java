@@ -258,15 +258,20 @@ public final class CheckpointReader implements AutoCloseable {
     return e;
   }
 
+  /** Names that differ from {@code name} only by a scope prefix, else by all but the last part. */
   private String suggestions(String name) {
-    String last = name.substring(name.lastIndexOf('/') + 1);
     List<String> near = new ArrayList<>();
     for (String k : entries.keySet()) {
-      if (!last.isEmpty() && (k.endsWith("/" + last) || k.equals(last) || k.contains(name))) {
+      if ((k.endsWith("/" + name) || name.endsWith("/" + k)) && near.size() < 5) {
         near.add(k);
       }
-      if (near.size() == 5) {
-        break;
+    }
+    String last = name.substring(name.lastIndexOf('/') + 1);
+    for (String k : entries.keySet()) {
+      if (near.isEmpty() && !last.isEmpty() && k.endsWith("/" + last) || k.equals(last)) {
+        if (!near.contains(k) && near.size() < 5) {
+          near.add(k);
+        }
       }
     }
     return near.isEmpty() ? "" : " Similar names: " + String.join(", ", near);
