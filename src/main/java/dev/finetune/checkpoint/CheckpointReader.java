@@ -449,6 +449,12 @@ public final class CheckpointReader implements AutoCloseable {
     try {
       ByteDataBuffer data = tensor.asRawTensor().data();
       int unit = Dtypes.swapUnit(e.dtype());
+      ByteBuffer memory = e.isSliced() ? null : NativeMemory.view(data);
+      if (memory != null && memory.capacity() == e.sizeBytes()) {
+        readInto(e, memory); // straight from the file into the tensor
+        swapToLittleEndian(memory.clear(), unit);
+        return tensor;
+      }
       long[] pos = {0};
       byte[] copy = new byte[(int) Math.min(CHUNK, Math.max(1, e.sizeBytes()))];
       stream(e, chunk -> {
@@ -465,6 +471,26 @@ public final class CheckpointReader implements AutoCloseable {
       tensor.close();
       throw ex;
     }
+  }
+
+  /** Reads fixed-size, unsliced tensor {@code e} into {@code dest} (its whole capacity), CRC checked. */
+  private void readInto(TensorEntry e, ByteBuffer dest) {
+    requireFixedSize(e);
+    FileChannel ch = channel(e);
+    checkBounds(e, ch);
+    CRC32C crc = new CRC32C();
+    int done = 0;
+    int size = (int) e.sizeBytes();
+    while (done < size) {
+      int n = Math.min(CHUNK, size - done);
+      ByteBuffer part = dest.duplicate();
+      part.limit(done + n).position(done);
+      readFully(ch, part, e.offset() + done, e);
+      part.flip().position(done);
+      crc.update(part); // while the chunk is still in the CPU cache
+      done += n;
+    }
+    verifyCrc(e, (int) crc.getValue());
   }
 
   // ---------------------------------------------------------------------------------------------
