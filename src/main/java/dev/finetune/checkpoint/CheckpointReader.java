@@ -67,6 +67,7 @@ public final class CheckpointReader implements AutoCloseable {
   private final Map<String, TensorEntry> sliceEntries; // by ISO-8859-1 form of the binary key
   private final Map<Integer, FileChannel> shards = new HashMap<>();
   private boolean closed;
+  private ObjectGraph objectGraph; // decoded on first use
 
   private CheckpointReader(
       Path prefix, int numShards, ByteOrder order, Map<String, TensorEntry> entries,
@@ -283,10 +284,9 @@ public final class CheckpointReader implements AutoCloseable {
   }
 
   /** The decoded object graph of a TF2 checkpoint; empty for a TF1 one. */
-  public Optional<ObjectGraph> objectGraph() {
-    TensorEntry e = entries.get(OBJECT_GRAPH_KEY);
-    if (e == null) {
-      return Optional.empty();
+  public synchronized Optional<ObjectGraph> objectGraph() {
+    if (objectGraph != null || !entries.containsKey(OBJECT_GRAPH_KEY)) {
+      return Optional.ofNullable(objectGraph);
     }
     byte[][] value = readStrings(OBJECT_GRAPH_KEY);
     if (value.length != 1) {
@@ -294,7 +294,8 @@ public final class CheckpointReader implements AutoCloseable {
           "checkpoint " + prefix + ": " + OBJECT_GRAPH_KEY + " holds " + value.length
               + " strings, expected one.");
     }
-    return Optional.of(ObjectGraph.parse(value[0], prefix + " " + OBJECT_GRAPH_KEY));
+    objectGraph = ObjectGraph.parse(value[0], prefix + " " + OBJECT_GRAPH_KEY);
+    return Optional.of(objectGraph);
   }
 
   // ---------------------------------------------------------------------------------------------

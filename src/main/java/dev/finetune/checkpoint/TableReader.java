@@ -65,8 +65,8 @@ final class TableReader {
               + Long.toHexString(MAGIC) + "). The file is truncated or is some other kind of file.");
     }
     Varint.Cursor c = new Varint.Cursor(bytes, footer, bytes.length - 8);
-    long[] metaindex = readHandle(c, footer, "metaindex handle in the footer");
-    long[] index = readHandle(c, footer, "index handle in the footer");
+    long[] metaindex = readHandle(c);
+    long[] index = readHandle(c);
     if (metaindex == null || index == null) {
       throw corrupt("the footer's block handles are malformed", footer);
     }
@@ -75,7 +75,7 @@ final class TableReader {
     byte[] previousKey = null;
     for (Entry handleEntry : parseBlock(indexBlock, index[0], "index block")) {
       Varint.Cursor hc = new Varint.Cursor(handleEntry.value(), 0, handleEntry.value().length);
-      long[] handle = readHandle(hc, index[0], "data block handle");
+      long[] handle = readHandle(hc);
       if (handle == null || hc.pos != hc.end) {
         throw corrupt("the index block holds a malformed data-block handle", index[0]);
       }
@@ -91,7 +91,8 @@ final class TableReader {
     return out;
   }
 
-  private static long[] readHandle(Varint.Cursor c, long where, String what) {
+  /** A block handle (varint64 offset, varint64 size), or null if malformed. */
+  private static long[] readHandle(Varint.Cursor c) {
     long offset = c.readVarint64();
     long size = c.readVarint64();
     if (offset < 0 || size < 0) {

@@ -21,10 +21,11 @@ import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.proto.TensorSliceProto;
 
 /**
- * A TF1 partitioned variable (saved as slices under OrderedCode keys), a big-endian bundle and a
- * two-shard bundle, built entry by entry in the documented layout.
+ * Bundles built entry by entry in the documented layout, for what TensorFlow Java cannot write: a
+ * TF1 partitioned variable (slices under OrderedCode keys), a big-endian two-shard bundle, the
+ * dtypes TF Java has no class for, and a tensor beyond 2 GB in its data file.
  */
-class SlicedVariableTest {
+class HandBuiltBundleTest {
   @TempDir Path tmp;
 
   private static TensorShapeProto shape(long... dims) {
@@ -127,6 +128,78 @@ class SlicedVariableTest {
       assertThat(r.readFloats("a")).containsExactly(1.5f, -2f);
       assertThatThrownBy(() -> r.readLongs("b"))
           .hasMessageContaining("be.data-00001-of-00002 (shard 1 of 2, needed for tensor 'b') does not exist");
+    }
+  }
+
+  private Path writeBundle(String name, List<TableReader.Entry> entries, byte[] data)
+      throws Exception {
+    Path prefix = tmp.resolve(name);
+    List<TableReader.Entry> sorted = new ArrayList<>(entries);
+    sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+    Files.write(CheckpointLocator.index(prefix), TestTables.write(sorted, 4096, 16, false));
+    Files.write(CheckpointReader.dataFile(prefix, 0, 1), data);
+    return prefix;
+  }
+
+  @Test
+  void readsEveryOtherDtype() throws Exception {
+    ByteBuffer d = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
+    List<TableReader.Entry> entries = new ArrayList<>();
+    entries.add(entry(new byte[0], header(1, BundleHeaderProto.Endianness.LITTLE)));
+    java.util.function.BiConsumer<String, Object[]> add = (name, spec) -> {
+      DataType dtype = (DataType) spec[0];
+      byte[] bytes = (byte[]) spec[1];
+      long n = (long) spec[2];
+      entries.add(entry(name.getBytes(), data(dtype, shape(n), 0, d.position(), bytes)));
+      d.put(bytes);
+    };
+    add.accept("int8", new Object[] {DataType.DT_INT8, new byte[] {-128, 0, 127}, 3L});
+    add.accept("int16", new Object[] {DataType.DT_INT16,
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) -32768).putShort((short) 7).array(), 2L});
+    add.accept("uint32", new Object[] {DataType.DT_UINT32,
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(-1).array(), 1L});
+    add.accept("uint64", new Object[] {DataType.DT_UINT64,
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(-2).array(), 1L});
+    add.accept("complex64", new Object[] {DataType.DT_COMPLEX64, floats(ByteOrder.LITTLE_ENDIAN, 1f, -2f), 1L});
+    add.accept("complex128", new Object[] {DataType.DT_COMPLEX128,
+        ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.5).putDouble(3).array(), 1L});
+    add.accept("qint8", new Object[] {DataType.DT_QINT8, new byte[] {-5}, 1L});
+    entries.add(entry("handle".getBytes(), BundleEntryProto.newBuilder()
+        .setDtype(DataType.DT_RESOURCE).setShape(shape()).build()));
+    Path prefix = writeBundle("dtypes", entries, Arrays.copyOf(d.array(), d.position()));
+    try (CheckpointReader r = CheckpointReader.open(prefix)) {
+      assertThat(r.readInts("int8")).containsExactly(-128, 0, 127);
+      assertThat(r.readInts("int16")).containsExactly(-32768, 7);
+      assertThat(r.readLongs("uint32")).containsExactly(4294967295L);
+      assertThat(r.readLongs("uint64")).containsExactly(-2L);
+      assertThat(r.read("uint64").get(0)).isEqualTo(new java.math.BigInteger("18446744073709551614"));
+      assertThat(r.readDoubles("uint64")).containsExactly(1.8446744073709552E19);
+      assertThat((float[]) r.read("complex64").get(0)).containsExactly(1f, -2f);
+      assertThat((double[]) r.read("complex128").get(0)).containsExactly(0.5, 3);
+      assertThat(r.readInts("qint8")).containsExactly(-5);
+      assertThat(r.entry("handle").dtypeName()).isEqualTo("resource");
+      assertThat(r.entry("handle").isDecodable()).isFalse();
+      assertThatThrownBy(() -> r.read("handle"))
+          .hasMessageContaining("is a resource tensor, which is listed but cannot be read");
+      assertThatThrownBy(() -> r.toTensor("int8"))
+          .hasMessageContaining("int8, which TensorFlow Java has no tensor class for");
+    }
+  }
+
+  @Test
+  void readsATensorBeyondTwoGigabytesIntoTheDataFile() throws Exception {
+    long offset = 3_000_000_000L; // a sparse file: the hole takes no disk space
+    byte[] value = floats(ByteOrder.LITTLE_ENDIAN, 42f, -1f);
+    Path prefix = writeBundle("far", List.of(
+        entry(new byte[0], header(1, BundleHeaderProto.Endianness.LITTLE)),
+        entry("far".getBytes(), data(DataType.DT_FLOAT, shape(2), 0, offset, value))), new byte[0]);
+    try (var ch = java.nio.channels.FileChannel.open(CheckpointReader.dataFile(prefix, 0, 1),
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(value), offset);
+    }
+    try (CheckpointReader r = CheckpointReader.open(prefix)) {
+      assertThat(r.entry("far").offset()).isEqualTo(offset);
+      assertThat(r.readFloats("far")).containsExactly(42f, -1f);
     }
   }
 }
