@@ -89,8 +89,13 @@ public record CheckpointState(
   }
 
   private static Path resolve(Path dir, String path) {
-    Path p = Path.of(path);
-    return p.isAbsolute() ? p : dir.resolve(p);
+    try {
+      Path p = Path.of(path);
+      return p.isAbsolute() ? p : dir.resolve(p);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new CheckpointException(
+          dir.resolve(FILE_NAME) + " names an invalid checkpoint path '" + path + "': " + e.getMessage());
+    }
   }
 
   /** Replaces {@code dir/checkpoint} atomically with this state. */
