@@ -131,6 +131,20 @@ public final class CheckpointReader implements AutoCloseable {
       TensorEntry entry = parseEntry(index, name, e, numShards);
       (sliceKey ? slices : entries).put(name, entry);
     }
+    // A partitioned variable's own entry stores no bytes: list the bytes of its slices.
+    for (Map.Entry<String, TensorEntry> m : entries.entrySet()) {
+      TensorEntry e = m.getValue();
+      if (e.isSliced()) {
+        long size = 0;
+        for (TensorSliceProto s : e.slices()) {
+          TensorEntry part = slices.get(
+              new String(SliceKeys.encode(e.name(), s), StandardCharsets.ISO_8859_1));
+          size += part == null ? 0 : part.sizeBytes();
+        }
+        m.setValue(new TensorEntry(e.name(), e.dtype(), e.shape(), e.shardId(), e.offset(), size,
+            e.maskedCrc32c(), e.slices()));
+      }
+    }
     return new CheckpointReader(
         prefix, numShards, order, Collections.unmodifiableMap(entries), slices);
   }

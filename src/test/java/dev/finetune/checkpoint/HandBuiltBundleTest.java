@@ -89,6 +89,7 @@ class HandBuiltBundleTest {
       TensorEntry part = r.entry("part");
       assertThat(part.isSliced()).isTrue();
       assertThat(part.shape()).containsExactly(4, 3);
+      assertThat(part.sizeBytes()).isEqualTo(48);
       assertThat(r.readFloats("part")).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
     }
   }
