@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * exception, never a hang, never a wrong value.
  */
 class CorruptionFuzzTest {
-  private static final int MUTATIONS_PER_SOURCE = 1500;
+  /** 4 sources x 1,200 by default; more for a long run: -Dfinetune.fuzz.mutations=50000. */
+  private static final int MUTATIONS_PER_SOURCE = Integer.getInteger("finetune.fuzz.mutations", 1200);
 
   private Path tmp;
 
@@ -61,7 +62,9 @@ class CorruptionFuzzTest {
         new Source("tf2 snappy, small blocks",
             TestTables.write(TableReader.readAll(CheckpointLocator.index(tf2)), 100, 2, true), tf2Data),
         new Source("tf1", Files.readAllBytes(CheckpointLocator.index(tf1)),
-            Files.readAllBytes(CheckpointReader.dataFile(tf1, 0, 1))));
+            Files.readAllBytes(CheckpointReader.dataFile(tf1, 0, 1))),
+        new Source("partitioned variable", HandBuiltBundleTest.partitionedBundle()[0],
+            HandBuiltBundleTest.partitionedBundle()[1]));
     Random random = new Random(20261127);
     int detected = 0;
     int clean = 0;
@@ -116,7 +119,7 @@ class CorruptionFuzzTest {
       }
     }
     // Both outcomes happen: the test exercises detection and clean reads.
-    assertThat(detected).isGreaterThan(1000);
+    assertThat(detected).isGreaterThan(MUTATIONS_PER_SOURCE);
     assertThat(clean).isGreaterThan(100);
   }
 

@@ -59,9 +59,11 @@ class HandBuiltBundleTest {
     return BundleHeaderProto.newBuilder().setNumShards(shards).setEndianness(e).build();
   }
 
-  @Test
-  void readsAPartitionedVariable() throws Exception {
-    // "part" is float [4,3], saved as rows 0..1 and rows 2..3 (the second dimension whole).
+  /**
+   * The index and data of a bundle holding "part", float [4,3] with the values 0..11, saved as
+   * rows 0..1 and rows 2..3 (the second dimension whole).
+   */
+  static byte[][] partitionedBundle() {
     TensorSliceProto top = TensorSliceProto.newBuilder()
         .addExtent(TensorSliceProto.Extent.newBuilder().setStart(0).setLength(2))
         .addExtent(TensorSliceProto.Extent.newBuilder()).build();
@@ -77,12 +79,18 @@ class HandBuiltBundleTest {
     entries.add(entry("part".getBytes(), BundleEntryProto.newBuilder().setDtype(DataType.DT_FLOAT)
         .setShape(shape(4, 3)).addSlices(top).addSlices(bottom).build()));
     entries.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
-    Path prefix = tmp.resolve("partitioned");
-    Files.write(CheckpointLocator.index(prefix), TestTables.write(entries, 4096, 16, false));
     ByteArrayOutputStream d = new ByteArrayOutputStream();
     d.writeBytes(topData);
     d.writeBytes(bottomData);
-    Files.write(CheckpointReader.dataFile(prefix, 0, 1), d.toByteArray());
+    return new byte[][] {TestTables.write(entries, 4096, 16, false), d.toByteArray()};
+  }
+
+  @Test
+  void readsAPartitionedVariable() throws Exception {
+    byte[][] bundle = partitionedBundle();
+    Path prefix = tmp.resolve("partitioned");
+    Files.write(CheckpointLocator.index(prefix), bundle[0]);
+    Files.write(CheckpointReader.dataFile(prefix, 0, 1), bundle[1]);
 
     try (CheckpointReader r = CheckpointReader.open(prefix)) {
       assertThat(r.entries()).extracting(TensorEntry::name).containsExactly("part");
