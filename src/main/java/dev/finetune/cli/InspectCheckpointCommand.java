@@ -137,8 +137,9 @@ final class InspectCheckpointCommand implements Callable<Integer> {
     long values = 0;
     long bytes = 0;
     for (TensorEntry e : entries) {
-      out.printf("  %-" + nameWidth + "s  %-" + dtypeWidth + "s  %-" + shapeWidth + "s  %10s%s%n",
+      out.printf("  %-" + nameWidth + "s  %-" + dtypeWidth + "s  %-" + shapeWidth + "s  %10s%s%s%n",
           e.name(), e.dtypeName(), e.shapeString(), humanBytes(e.sizeBytes()),
+          reader.numShards() > 1 && !e.isSliced() ? "  shard " + e.shardId() : "",
           e.isSliced() ? "  (partitioned, " + e.slices().size() + " slices)" : "");
       values += e.numElements();
       bytes += e.sizeBytes();
