@@ -128,17 +128,20 @@ public final class ObjectGraph {
    */
   public String tree(Function<String, String> describeKey) {
     StringBuilder sb = new StringBuilder();
-    appendTree(sb, 0, "(root)", 0, describeKey);
+    boolean[] printed = new boolean[paths.length];
+    appendTree(sb, 0, "(root)", 0, describeKey, printed);
     for (int id = 0; id < paths.length; id++) {
-      if (treeParent[id] < 0 && id != 0) {
-        appendTree(sb, id, path(id), 0, describeKey); // slot variables and unreachable objects
+      if (!printed[id]) {
+        appendTree(sb, id, path(id), 0, describeKey, printed); // slot variables, unreachable objects
       }
     }
     return sb.toString();
   }
 
-  private void appendTree(
-      StringBuilder sb, int id, String label, int depth, Function<String, String> describeKey) {
+  /** Prints each object once, under its shortest path; other references to it say where it is. */
+  private void appendTree(StringBuilder sb, int id, String label, int depth,
+      Function<String, String> describeKey, boolean[] printed) {
+    printed[id] = true;
     String indent = "  ".repeat(depth);
     sb.append(indent).append(label).append("  (object ").append(id).append(")\n");
     TrackableObject node = graph.getNodes(id);
@@ -152,8 +155,12 @@ public final class ObjectGraph {
           .append(s.getSlotVariableNodeId()).append('\n');
     }
     for (TrackableObject.ObjectReference child : node.getChildrenList()) {
-      if (treeParent[child.getNodeId()] == id && child.getNodeId() != id) {
-        appendTree(sb, child.getNodeId(), child.getLocalName(), depth + 1, describeKey);
+      int c = child.getNodeId();
+      if (treeParent[c] == id && !printed[c]) {
+        appendTree(sb, c, child.getLocalName(), depth + 1, describeKey, printed);
+      } else {
+        sb.append(indent).append("  ").append(child.getLocalName()).append("  = ")
+            .append(c == 0 ? "(root)" : path(c)).append("  (object ").append(c).append(")\n");
       }
     }
   }

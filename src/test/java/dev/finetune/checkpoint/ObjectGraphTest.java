@@ -50,7 +50,9 @@ class ObjectGraphTest {
     assertThat(m.objectPath()).isEqualTo("model/dense/kernel/.OPTIMIZER_SLOT/optimizer/m");
     String tree = g.tree(k -> k);
     assertThat(tree).contains("  model  (object 1)").contains("    dense  (object 3)")
-        .contains("slot 'm' of model/dense/kernel -> object 5");
+        .contains("slot 'm' of model/dense/kernel -> object 5")
+        // The second path to the dense layer points at the first instead of repeating it.
+        .contains("      inner  = model/dense  (object 3)");
   }
 
   @Test
