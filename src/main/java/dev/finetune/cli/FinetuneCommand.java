@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
     },
     subcommands = {
       TrainCommand.class,
+      InspectCheckpointCommand.class,
       ValidateConfigCommand.class,
     },
     footer = {
