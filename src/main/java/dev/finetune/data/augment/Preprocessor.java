@@ -2,14 +2,14 @@ package dev.finetune.data.augment;
 
 import dev.finetune.config.ConfigException;
 import dev.finetune.data.ExampleTransform;
-import dev.finetune.data.augment.ColorSteps.NormalizeImage;
-import dev.finetune.data.augment.ColorSteps.RandomAdjustBrightness;
-import dev.finetune.data.augment.ColorSteps.RandomAdjustContrast;
-import dev.finetune.data.augment.ColorSteps.RandomAdjustHue;
-import dev.finetune.data.augment.ColorSteps.RandomAdjustSaturation;
-import dev.finetune.data.augment.ColorSteps.RandomDistortColor;
-import dev.finetune.data.augment.ColorSteps.RandomPixelValueScale;
-import dev.finetune.data.augment.ColorSteps.RandomRgbToGray;
+import dev.finetune.data.augment.PixelSteps.NormalizeImage;
+import dev.finetune.data.augment.PixelSteps.RandomAdjustBrightness;
+import dev.finetune.data.augment.PixelSteps.RandomAdjustContrast;
+import dev.finetune.data.augment.PixelSteps.RandomAdjustHue;
+import dev.finetune.data.augment.PixelSteps.RandomAdjustSaturation;
+import dev.finetune.data.augment.PixelSteps.RandomDistortColor;
+import dev.finetune.data.augment.PixelSteps.RandomPixelValueScale;
+import dev.finetune.data.augment.PixelSteps.RandomRgbToGray;
 import dev.finetune.proto.PreprocessingStep;
 import dev.finetune.proto.PreprocessingStep.PreprocessingStepCase;
 import dev.finetune.proto.SSDRandomCropOperation;
@@ -50,7 +50,20 @@ public final class Preprocessor {
       PreprocessingStepCase.RANDOM_CROP_IMAGE,
       PreprocessingStepCase.RANDOM_PAD_IMAGE,
       PreprocessingStepCase.RANDOM_ABSOLUTE_PAD_IMAGE,
-      PreprocessingStepCase.SSD_RANDOM_CROP);
+      PreprocessingStepCase.SSD_RANDOM_CROP,
+      PreprocessingStepCase.RANDOM_CROP_PAD_IMAGE,
+      PreprocessingStepCase.RANDOM_CROP_TO_ASPECT_RATIO,
+      PreprocessingStepCase.RANDOM_BLACK_PATCHES,
+      PreprocessingStepCase.RESIZE_IMAGE,
+      PreprocessingStepCase.SUBTRACT_CHANNEL_MEAN,
+      PreprocessingStepCase.SSD_RANDOM_CROP_PAD,
+      PreprocessingStepCase.SSD_RANDOM_CROP_FIXED_ASPECT_RATIO,
+      PreprocessingStepCase.SSD_RANDOM_CROP_PAD_FIXED_ASPECT_RATIO,
+      PreprocessingStepCase.DROP_LABEL_PROBABILISTICALLY,
+      PreprocessingStepCase.REMAP_LABELS,
+      PreprocessingStepCase.RANDOM_SQUARE_CROP_BY_SCALE,
+      PreprocessingStepCase.RANDOM_SCALE_CROP_AND_PAD_TO_SQUARE,
+      PreprocessingStepCase.ADJUST_GAMMA);
 
   private Preprocessor() {}
 
@@ -175,6 +188,144 @@ public final class Preprocessor {
         }
         return new SsdRandomCrop(ops);
       }
+      case RANDOM_CROP_PAD_IMAGE -> {
+        var c = step.getRandomCropPadImage();
+        return new RandomCropPadImage(cropOperation(p, c.getMinObjectCovered(),
+            c.getMinAspectRatio(), c.getMaxAspectRatio(), c.getMinArea(), c.getMaxArea(),
+            c.getOverlapThresh(), c.getClipBoxes(), c.getRandomCoef()),
+            pair(c.getMinPaddedSizeRatioList(), p + ".min_padded_size_ratio",
+                RandomCropPadImage.DEFAULT_MIN_PADDED_SIZE_RATIO),
+            pair(c.getMaxPaddedSizeRatioList(), p + ".max_padded_size_ratio",
+                RandomCropPadImage.DEFAULT_MAX_PADDED_SIZE_RATIO),
+            padColor(c.getPadColorList(), p));
+      }
+      case RANDOM_CROP_TO_ASPECT_RATIO -> {
+        var c = step.getRandomCropToAspectRatio();
+        positive(c.getAspectRatio(), p + ".aspect_ratio");
+        return new RandomCropToAspectRatio(c.getAspectRatio(), c.getOverlapThresh(),
+            c.getClipBoxes());
+      }
+      case RANDOM_BLACK_PATCHES -> {
+        var c = step.getRandomBlackPatches();
+        if (!(c.getSizeToImageRatio() > 0 && c.getSizeToImageRatio() < 1)) {
+          throw new ConfigException(p + ".size_to_image_ratio: must be in (0, 1), got "
+              + c.getSizeToImageRatio());
+        }
+        return new PixelSteps.RandomBlackPatches(c.getMaxBlackPatches(), c.getProbability(),
+            c.getSizeToImageRatio());
+      }
+      case RESIZE_IMAGE -> {
+        var c = step.getResizeImage();
+        positive(c.getNewHeight(), p + ".new_height");
+        positive(c.getNewWidth(), p + ".new_width");
+        Resize.Method method = switch (c.getMethod()) {
+          case BILINEAR -> Resize.Method.BILINEAR;
+          case NEAREST_NEIGHBOR -> Resize.Method.NEAREST_NEIGHBOR;
+          case BICUBIC -> Resize.Method.BICUBIC;
+          default -> throw new ConfigException(p + ".method: " + c.getMethod()
+              + " is not supported; use BILINEAR, NEAREST_NEIGHBOR or BICUBIC");
+        };
+        return new ResizeImage(c.getNewHeight(), c.getNewWidth(), method);
+      }
+      case SUBTRACT_CHANNEL_MEAN -> {
+        List<Float> means = step.getSubtractChannelMean().getMeansList();
+        if (means.size() != 3) {
+          throw new ConfigException(p + ".means: needs one value per channel (3), got "
+              + means.size());
+        }
+        return new PixelSteps.SubtractChannelMean(
+            new float[] {means.get(0), means.get(1), means.get(2)});
+      }
+      case SSD_RANDOM_CROP_PAD -> {
+        var c = step.getSsdRandomCropPad();
+        if (c.getOperationsCount() == 0) {
+          return new SsdRandomCropPad(SsdRandomCropPad.DEFAULT_OPERATIONS);
+        }
+        List<RandomCropPadImage> ops = new ArrayList<>();
+        for (int k = 0; k < c.getOperationsCount(); k++) {
+          var op = c.getOperations(k);
+          String q = p + ".operations[" + k + "]";
+          ops.add(new RandomCropPadImage(cropOperation(q, op.getMinObjectCovered(),
+              op.getMinAspectRatio(), op.getMaxAspectRatio(), op.getMinArea(), op.getMaxArea(),
+              op.getOverlapThresh(), op.getClipBoxes(), op.getRandomCoef()),
+              pair(op.getMinPaddedSizeRatioList(), q + ".min_padded_size_ratio", null),
+              pair(op.getMaxPaddedSizeRatioList(), q + ".max_padded_size_ratio", null),
+              // With operations the API pads with (pad_color_r, _g, _b), 0 when unset.
+              new float[] {op.getPadColorR(), op.getPadColorG(), op.getPadColorB()}));
+        }
+        return new SsdRandomCropPad(ops);
+      }
+      case SSD_RANDOM_CROP_FIXED_ASPECT_RATIO -> {
+        var c = step.getSsdRandomCropFixedAspectRatio();
+        if (c.getOperationsCount() == 0) {
+          if (c.hasAspectRatio() && c.getAspectRatio() != 1.0f) {
+            // The API's builder passes aspect_ratio only together with operations.
+            LOG.warn("{}.aspect_ratio is ignored without operations (the API uses 1.0)", p);
+          }
+          return new SsdRandomCropFixedAspectRatio(
+              SsdRandomCropFixedAspectRatio.defaultOperations(1.0f), 1.0f);
+        }
+        positive(c.getAspectRatio(), p + ".aspect_ratio");
+        List<CropOperation> ops = new ArrayList<>();
+        for (int k = 0; k < c.getOperationsCount(); k++) {
+          var op = c.getOperations(k);
+          ops.add(cropOperation(p + ".operations[" + k + "]", op.getMinObjectCovered(),
+              c.getAspectRatio(), c.getAspectRatio(), op.getMinArea(), op.getMaxArea(),
+              op.getOverlapThresh(), op.getClipBoxes(), op.getRandomCoef()));
+        }
+        return new SsdRandomCropFixedAspectRatio(ops, c.getAspectRatio());
+      }
+      case SSD_RANDOM_CROP_PAD_FIXED_ASPECT_RATIO -> {
+        var c = step.getSsdRandomCropPadFixedAspectRatio();
+        float aspectRatio = c.getAspectRatio() != 0 ? c.getAspectRatio() : 1.0f;
+        positive(aspectRatio, p + ".aspect_ratio");
+        List<CropOperation> ops = new ArrayList<>();
+        if (c.getOperationsCount() == 0) {
+          ops.addAll(SsdRandomCrop.DEFAULT_OPERATIONS);
+        }
+        for (int k = 0; k < c.getOperationsCount(); k++) {
+          var op = c.getOperations(k);
+          ops.add(cropOperation(p + ".operations[" + k + "]", op.getMinObjectCovered(),
+              op.getMinAspectRatio(), op.getMaxAspectRatio(), op.getMinArea(), op.getMaxArea(),
+              op.getOverlapThresh(), op.getClipBoxes(), op.getRandomCoef()));
+        }
+        return new SsdRandomCropPadFixedAspectRatio(ops, new RandomPadToAspectRatio(aspectRatio,
+            pair(c.getMinPaddedSizeRatioList(), p + ".min_padded_size_ratio",
+                RandomCropPadImage.DEFAULT_MIN_PADDED_SIZE_RATIO),
+            pair(c.getMaxPaddedSizeRatioList(), p + ".max_padded_size_ratio",
+                RandomCropPadImage.DEFAULT_MAX_PADDED_SIZE_RATIO)));
+      }
+      case DROP_LABEL_PROBABILISTICALLY -> {
+        var c = step.getDropLabelProbabilistically();
+        return new LabelSteps.DropLabelProbabilistically(c.getLabel(), c.getDropProbability());
+      }
+      case REMAP_LABELS -> {
+        var c = step.getRemapLabels();
+        return new LabelSteps.RemapLabels(
+            c.getOriginalLabelsList().stream().mapToInt(Integer::intValue).toArray(),
+            c.getNewLabel());
+      }
+      case RANDOM_SQUARE_CROP_BY_SCALE -> {
+        var c = step.getRandomSquareCropByScale();
+        if (c.getNumScales() < 1 || !(c.getScaleMin() > 0) || c.getScaleMin() > c.getScaleMax()) {
+          throw new ConfigException(p + ": need num_scales >= 1 and 0 < scale_min <= scale_max");
+        }
+        return new RandomSquareCropByScale(c.getMaxBorder(), c.getScaleMin(), c.getScaleMax(),
+            c.getNumScales());
+      }
+      case RANDOM_SCALE_CROP_AND_PAD_TO_SQUARE -> {
+        var c = step.getRandomScaleCropAndPadToSquare();
+        positive(c.getOutputSize(), p + ".output_size");
+        if (!(c.getScaleMin() > 0) || c.getScaleMin() > c.getScaleMax()) {
+          throw new ConfigException(p + ": need 0 < scale_min <= scale_max");
+        }
+        return new RandomScaleCropAndPadToSquare(c.getOutputSize(), c.getScaleMin(),
+            c.getScaleMax());
+      }
+      case ADJUST_GAMMA -> {
+        var c = step.getAdjustGamma();
+        return new PixelSteps.AdjustGamma(c.getGamma(), c.getGain());
+      }
       case PREPROCESSINGSTEP_NOT_SET -> throw new ConfigException(
           path + ": empty data augmentation step; set one of: " + supportedNames());
       default -> throw new ConfigException(path + ": " + name(kind)
@@ -196,6 +347,23 @@ public final class Preprocessor {
       throw new ConfigException(path + ".probability: must be in [0, 1], got " + p);
     }
     return p;
+  }
+
+  private static void positive(float value, String path) {
+    if (!(value > 0)) {
+      throw new ConfigException(path + ": must be positive, got " + value);
+    }
+  }
+
+  /** A (height, width) pair of a repeated field; {@code fallback} when empty (null: required). */
+  private static float[] pair(List<Float> values, String path, float[] fallback) {
+    if (values.isEmpty() && fallback != null) {
+      return fallback;
+    }
+    if (values.size() != 2) {
+      throw new ConfigException(path + ": needs 2 values (height, width), got " + values.size());
+    }
+    return new float[] {values.get(0), values.get(1)};
   }
 
   private static float[] padColor(List<Float> values, String path) {

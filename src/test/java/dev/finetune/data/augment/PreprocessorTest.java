@@ -85,10 +85,10 @@ class PreprocessorTest {
   @Test
   void unsupportedStepIsAConfigErrorNamingItsPlace() {
     assertThatThrownBy(() -> build(SSD_STOCK
-        + "data_augmentation_options { random_square_crop_by_scale { } }"))
+        + "data_augmentation_options { random_jpeg_quality { } }"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("train_config.data_augmentation_options[2]")
-        .hasMessageContaining("random_square_crop_by_scale")
+        .hasMessageContaining("random_jpeg_quality")
         .hasMessageContaining("ssd_random_crop");
   }
 

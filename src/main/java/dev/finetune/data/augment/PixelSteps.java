@@ -5,11 +5,11 @@ import dev.finetune.data.ExampleTransform;
 import java.util.Random;
 
 /**
- * The API's random colour steps. Each draws one parameter per image (u ~ U[min, max), TF's
- * random_uniform) and applies the {@link ColorOps} op on the [0, 255] image; boxes never change.
+ * The API's steps that change pixel values only (colour, normalization, patches); boxes never
+ * change. Random parameters are drawn as TF's random_uniform (u ~ U[min, max)) per image.
  */
-public final class ColorSteps {
-  private ColorSteps() {}
+public final class PixelSteps {
+  private PixelSteps() {}
 
   static float uniform(Random rng, float min, float max) {
     return min + rng.nextFloat() * (max - min);
@@ -125,6 +125,65 @@ public final class ColorSteps {
         out[i] = (in[i] - originalMinval) * factor + targetMinval;
       }
       return Examples.withImage(ex, ex.height(), ex.width(), out);
+    }
+  }
+
+  /** subtract_channel_mean: image - means (one value per channel). */
+  public record SubtractChannelMean(float[] means) implements ExampleTransform {
+    @Override
+    public DetectionExample apply(DetectionExample ex, Random rng) {
+      float[] in = ex.pixels();
+      float[] out = new float[in.length];
+      for (int i = 0; i < in.length; i++) {
+        out[i] = in[i] - means[i % 3];
+      }
+      return Examples.withImage(ex, ex.height(), ex.width(), out);
+    }
+  }
+
+  /** adjust_gamma: {@code gain * (image / 255) ^ gamma * 255}, clipped to [0, 255]. */
+  public record AdjustGamma(float gamma, float gain) implements ExampleTransform {
+    @Override
+    public DetectionExample apply(DetectionExample ex, Random rng) {
+      float[] in = ex.pixels();
+      float[] out = new float[in.length];
+      for (int i = 0; i < in.length; i++) {
+        float v = gain * (float) Math.pow(in[i] / 255f, gamma) * 255f;
+        out[i] = v < 0f ? 0f : (v > 255f ? 255f : v);
+      }
+      return Examples.withImage(ex, ex.height(), ex.width(), out);
+    }
+  }
+
+  /**
+   * random_black_patches: maxBlackPatches tries; each, with probability (u <= probability), zeroes
+   * a square of side int(min(H, W) * sizeToImageRatio) whose top-left corner is
+   * (int(uy * H), int(ux * W)) with uy, ux ~ U[0, 1 - sizeToImageRatio).
+   */
+  public record RandomBlackPatches(int maxBlackPatches, float probability, float sizeToImageRatio)
+      implements ExampleTransform {
+    @Override
+    public DetectionExample apply(DetectionExample ex, Random rng) {
+      int h = ex.height();
+      int w = ex.width();
+      float[] out = null;
+      for (int k = 0; k < maxBlackPatches; k++) {
+        if (rng.nextFloat() > probability) {
+          continue;
+        }
+        int side = (int) (Math.min((float) h, (float) w) * sizeToImageRatio);
+        int y0 = (int) (uniform(rng, 0f, 1.0f - sizeToImageRatio) * h);
+        int x0 = (int) (uniform(rng, 0f, 1.0f - sizeToImageRatio) * w);
+        if (out == null) {
+          out = ex.pixels().clone();
+        }
+        for (int y = y0; y < Math.min(h, y0 + side); y++) {
+          int from = (y * w + x0) * 3;
+          int to = (y * w + Math.min(w, x0 + side)) * 3;
+          java.util.Arrays.fill(out, from, Math.max(from, to), 0f);
+        }
+      }
+      return out == null ? ex : Examples.withImage(ex, h, w, out);
     }
   }
 }
