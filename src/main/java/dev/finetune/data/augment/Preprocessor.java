@@ -63,7 +63,9 @@ public final class Preprocessor {
       PreprocessingStepCase.REMAP_LABELS,
       PreprocessingStepCase.RANDOM_SQUARE_CROP_BY_SCALE,
       PreprocessingStepCase.RANDOM_SCALE_CROP_AND_PAD_TO_SQUARE,
-      PreprocessingStepCase.ADJUST_GAMMA);
+      PreprocessingStepCase.ADJUST_GAMMA,
+      PreprocessingStepCase.RANDOM_SELF_CONCAT_IMAGE,
+      PreprocessingStepCase.RANDOM_DOWNSCALE_TO_TARGET_PIXELS);
 
   private Preprocessor() {}
 
@@ -325,6 +327,23 @@ public final class Preprocessor {
       case ADJUST_GAMMA -> {
         var c = step.getAdjustGamma();
         return new PixelSteps.AdjustGamma(c.getGamma(), c.getGain());
+      }
+      case RANDOM_SELF_CONCAT_IMAGE -> {
+        var c = step.getRandomSelfConcatImage();
+        return new RandomSelfConcatImage(c.getConcatVerticalProbability(),
+            c.getConcatHorizontalProbability());
+      }
+      case RANDOM_DOWNSCALE_TO_TARGET_PIXELS -> {
+        var c = step.getRandomDownscaleToTargetPixels();
+        // Built from the set fields only: an unset maximum is the Python default 800000, not the
+        // proto's 500000.
+        int max = c.hasMaxTargetPixels() ? c.getMaxTargetPixels() : 800000;
+        int min = c.getMinTargetPixels();
+        if (min <= 0 || max <= min) {
+          throw new ConfigException(p + ": need 0 < min_target_pixels < max_target_pixels, got "
+              + min + ", " + max);
+        }
+        return new RandomDownscaleToTargetPixels(c.getRandomCoef(), min, max);
       }
       case PREPROCESSINGSTEP_NOT_SET -> throw new ConfigException(
           path + ": empty data augmentation step; set one of: " + supportedNames());

@@ -106,6 +106,30 @@ class MoreStepsTest {
   }
 
   @Test
+  void selfConcatDuplicatesImageAndBoxes() {
+    DetectionExample ex = coded(2, 3, 0.0f, 0.0f, 1.0f, 0.5f);
+    DetectionExample out = new RandomSelfConcatImage(1.0f, 1.0f).apply(ex, new Random(1));
+    assertThat(new int[] {out.height(), out.width()}).containsExactly(4, 6);
+    assertThat(pixel(out, 3, 5, 0)).isEqualTo(pixel(ex, 1, 2, 0));
+    assertThat(out.classes()).containsExactly(1, 1, 1, 1);
+    assertThat(out.boxes()).containsExactly(
+        0.0f, 0.0f, 0.5f, 0.25f,
+        0.5f, 0.0f, 1.0f, 0.25f,
+        0.0f, 0.5f, 0.5f, 0.75f,
+        0.5f, 0.5f, 1.0f, 0.75f);
+  }
+
+  @Test
+  void downscaleToTargetPixelsOnlyShrinksLargeImages() {
+    DetectionExample ex = coded(100, 200);
+    DetectionExample out = new RandomDownscaleToTargetPixels(0.0f, 5000, 5001)
+        .apply(ex, new Random(1));
+    assertThat(new int[] {out.height(), out.width()}).containsExactly(50, 100);
+    assertThat(new RandomDownscaleToTargetPixels(0.0f, 30000, 30001).apply(ex, new Random(1)))
+        .isSameAs(ex);
+  }
+
+  @Test
   void everyImplementedStepBuildsFromConfigAndRuns() throws Exception {
     TrainConfig.Builder b = TrainConfig.newBuilder();
     TextFormat.merge("""
@@ -122,11 +146,13 @@ class MoreStepsTest {
         data_augmentation_options { remap_labels { original_labels: 1 new_label: 2 } }
         data_augmentation_options { drop_label_probabilistically { label: 2 drop_probability: 0.5 } }
         data_augmentation_options { adjust_gamma { gamma: 1.1 } }
+        data_augmentation_options { random_self_concat_image { } }
+        data_augmentation_options { random_downscale_to_target_pixels { min_target_pixels: 100 } }
         """, b);
     var t = Preprocessor.fromConfig(b.getDataAugmentationOptionsList());
     for (int seed = 0; seed < 10; seed++) {
       DetectionExample out = t.apply(coded(60, 80, 0.1f, 0.1f, 0.7f, 0.6f), new Random(seed));
-      assertThat(new int[] {out.height(), out.width()}).containsExactly(50, 40);
+      assertThat(out.height() * out.width()).isBetween(1, 2 * 50 * 2 * 40);
     }
   }
 }
