@@ -166,8 +166,13 @@ public final class Preprocessor {
           throw new ConfigException(
               p + ": max_image_height and max_image_width must be both set or both unset");
         }
-        return new RandomPadImage(c.getMinImageHeight(), c.getMinImageWidth(),
-            c.getMaxImageHeight(), c.getMaxImageWidth(), padColor(c.getPadColorList(), p));
+        int unset = RandomPadImage.UNSET;
+        return new RandomPadImage(
+            c.hasMinImageHeight() ? c.getMinImageHeight() : unset,
+            c.hasMinImageWidth() ? c.getMinImageWidth() : unset,
+            c.hasMaxImageHeight() ? c.getMaxImageHeight() : unset,
+            c.hasMaxImageWidth() ? c.getMaxImageWidth() : unset,
+            padColor(c.getPadColorList(), p));
       }
       case RANDOM_ABSOLUTE_PAD_IMAGE -> {
         var c = step.getRandomAbsolutePadImage();

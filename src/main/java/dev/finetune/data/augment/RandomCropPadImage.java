@@ -23,8 +23,6 @@ public record RandomCropPadImage(
     int minW = (int) ((float) ex.width() * minPaddedSizeRatio[1]);
     int maxH = (int) ((float) ex.height() * maxPaddedSizeRatio[0]);
     int maxW = (int) ((float) ex.width() * maxPaddedSizeRatio[1]);
-    // RandomPadImage reads 0 as "unset"; a computed 0 is below any image size anyway.
-    return RandomPadImage.pad(cropped, Math.max(minH, 1), Math.max(minW, 1), Math.max(maxH, 1),
-        Math.max(maxW, 1), padColor, rng);
+    return RandomPadImage.pad(cropped, minH, minW, maxH, maxW, padColor, rng);
   }
 }

@@ -9,11 +9,13 @@ import java.util.Random;
  * uniform in [min, max) (min defaults to the image size, max to twice it, both at least the image
  * size); the offset is uniform in [0, target - size). Padding is {@code padColor}, or the image's
  * per-channel mean when null. Boxes keep pointing at the same pixels; none is dropped. Sizes are
- * in pixels, 0 meaning unset.
+ * in pixels, negative meaning unset ({@link #UNSET}).
  */
 public record RandomPadImage(
     int minHeight, int minWidth, int maxHeight, int maxWidth, float[] padColor)
     implements ExampleTransform {
+
+  public static final int UNSET = -1;
 
   @Override
   public DetectionExample apply(DetectionExample ex, Random rng) {
@@ -25,10 +27,10 @@ public record RandomPadImage(
       float[] padColor, Random rng) {
     int h = ex.height();
     int w = ex.width();
-    int maxH = Math.max(maxHeight > 0 ? maxHeight : 2 * h, h);
-    int maxW = Math.max(maxWidth > 0 ? maxWidth : 2 * w, w);
-    int minH = Math.max(minHeight > 0 ? minHeight : h, h);
-    int minW = Math.max(minWidth > 0 ? minWidth : w, w);
+    int maxH = Math.max(maxHeight >= 0 ? maxHeight : 2 * h, h);
+    int maxW = Math.max(maxWidth >= 0 ? maxWidth : 2 * w, w);
+    int minH = Math.max(minHeight >= 0 ? minHeight : h, h);
+    int minW = Math.max(minWidth >= 0 ? minWidth : w, w);
     int targetH = maxH > minH ? minH + rng.nextInt(maxH - minH) : maxH;
     int targetW = maxW > minW ? minW + rng.nextInt(maxW - minW) : maxW;
     int offsetY = targetH > h ? rng.nextInt(targetH - h) : 0;

@@ -89,10 +89,13 @@ class GeometryStepsTest {
   void padDefaultsToTheMeanColourAndAtMostTwiceTheSize() {
     DetectionExample ex = coded(2, 2);
     for (int seed = 0; seed < 20; seed++) {
-      DetectionExample out = new RandomPadImage(0, 0, 0, 0, null).apply(ex, new Random(seed));
+      DetectionExample out = new RandomPadImage(-1, -1, -1, -1, null).apply(ex, new Random(seed));
       assertThat(out.height()).isBetween(2, 3);
       assertThat(out.width()).isBetween(2, 3);
     }
+    // Sizes set to 0 are raised to the image size: no padding (unlike unset sizes).
+    DetectionExample same = new RandomPadImage(0, 0, 0, 0, null).apply(ex, new Random(1));
+    assertThat(new int[] {same.height(), same.width()}).containsExactly(2, 2);
     float[] mean = ImageOps.channelMeans(ex.pixels());
     assertThat(mean).containsExactly(new float[] {505f, 506f, 507f}, within(1e-3f));
   }
