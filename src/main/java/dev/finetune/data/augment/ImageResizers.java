@@ -32,7 +32,7 @@ public final class ImageResizers {
         rejectGrayscale(c.getConvertToGrayscale(), p);
         positive(c.getHeight(), p + ".height");
         positive(c.getWidth(), p + ".width");
-        return fixedShape(c.getHeight(), c.getWidth(), method(c.getResizeMethod(), p));
+        return fixedShape(c.getHeight(), c.getWidth(), method(c.getResizeMethod()));
       }
       case KEEP_ASPECT_RATIO_RESIZER -> {
         var c = config.getKeepAspectRatioResizer();
@@ -53,7 +53,7 @@ public final class ImageResizers {
           padValue = new float[] {values.get(0), values.get(1), values.get(2)};
         }
         return keepAspectRatio(c.getMinDimension(), c.getMaxDimension(),
-            method(c.getResizeMethod(), p), c.getPadToMaxDimension(), padValue);
+            method(c.getResizeMethod()), c.getPadToMaxDimension(), padValue);
       }
       case IDENTITY_RESIZER -> {
         return ExampleTransform.identity();
@@ -63,7 +63,7 @@ public final class ImageResizers {
         String p = path + ".conditional_shape_resizer";
         rejectGrayscale(c.getConvertToGrayscale(), p);
         positive(c.getSizeThreshold(), p + ".size_threshold");
-        Method m = method(c.getResizeMethod(), p);
+        Method m = method(c.getResizeMethod());
         return switch (c.getCondition()) {
           case GREATER -> conditional(c.getSizeThreshold(), true, m);
           case SMALLER -> conditional(c.getSizeThreshold(), false, m);
@@ -143,13 +143,12 @@ public final class ImageResizers {
     };
   }
 
-  static Method method(ResizeType type, String path) {
+  static Method method(ResizeType type) {
     return switch (type) {
       case BILINEAR -> Method.BILINEAR;
       case NEAREST_NEIGHBOR -> Method.NEAREST_NEIGHBOR;
       case BICUBIC -> Method.BICUBIC;
-      default -> throw new ConfigException(path + ".resize_method: " + type
-          + " is not supported; use BILINEAR, NEAREST_NEIGHBOR or BICUBIC");
+      case AREA -> Method.AREA;
     };
   }
 

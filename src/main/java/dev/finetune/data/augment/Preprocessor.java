@@ -65,7 +65,8 @@ public final class Preprocessor {
       PreprocessingStepCase.RANDOM_SCALE_CROP_AND_PAD_TO_SQUARE,
       PreprocessingStepCase.ADJUST_GAMMA,
       PreprocessingStepCase.RANDOM_SELF_CONCAT_IMAGE,
-      PreprocessingStepCase.RANDOM_DOWNSCALE_TO_TARGET_PIXELS);
+      PreprocessingStepCase.RANDOM_DOWNSCALE_TO_TARGET_PIXELS,
+      PreprocessingStepCase.RANDOM_RESIZE_METHOD);
 
   private Preprocessor() {}
 
@@ -229,8 +230,7 @@ public final class Preprocessor {
           case BILINEAR -> Resize.Method.BILINEAR;
           case NEAREST_NEIGHBOR -> Resize.Method.NEAREST_NEIGHBOR;
           case BICUBIC -> Resize.Method.BICUBIC;
-          default -> throw new ConfigException(p + ".method: " + c.getMethod()
-              + " is not supported; use BILINEAR, NEAREST_NEIGHBOR or BICUBIC");
+          case AREA -> Resize.Method.AREA;
         };
         return new ResizeImage(c.getNewHeight(), c.getNewWidth(), method);
       }
@@ -349,6 +349,12 @@ public final class Preprocessor {
               + min + ", " + max);
         }
         return new RandomDownscaleToTargetPixels(c.getRandomCoef(), min, max);
+      }
+      case RANDOM_RESIZE_METHOD -> {
+        var c = step.getRandomResizeMethod();
+        positive(c.getTargetHeight(), p + ".target_height");
+        positive(c.getTargetWidth(), p + ".target_width");
+        return new RandomResizeMethod(c.getTargetHeight(), c.getTargetWidth());
       }
       case PREPROCESSINGSTEP_NOT_SET -> throw new ConfigException(
           path + ": empty data augmentation step; set one of: " + supportedNames());

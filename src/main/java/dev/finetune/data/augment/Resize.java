@@ -11,11 +11,12 @@ package dev.finetune.data.augment;
 public final class Resize {
   private Resize() {}
 
-  /** The interpolation kernels of {@code tf.image.ResizeMethod} that are implemented. */
+  /** The interpolation kernels of {@code tf.image.ResizeMethod}. */
   public enum Method {
     BILINEAR,
     NEAREST_NEIGHBOR,
-    BICUBIC
+    BICUBIC,
+    AREA
   }
 
   /**
@@ -57,6 +58,8 @@ public final class Resize {
           outHeight, outWidth, coordinates);
       case BICUBIC -> bicubic(src, srcWidth, y0, x0, windowHeight, windowWidth, outHeight,
           outWidth, coordinates);
+      case AREA -> area(src, srcWidth, y0, x0, windowHeight, windowWidth, outHeight, outWidth,
+          coordinates);
     };
   }
 
@@ -227,5 +230,74 @@ public final class Resize {
       }
     }
     return out;
+  }
+
+  /**
+   * ResizeArea: each output pixel is the mean of the input cells its footprint
+   * [o * scale, (o + 1) * scale) covers, weighted by the covered fraction of each cell. TF's kernel
+   * ignores half_pixel_centers for this method.
+   */
+  private static float[] area(
+      float[] src, int srcWidth, int y0, int x0, int inH, int inW, int outH, int outW,
+      Coordinates coordinates) {
+    Coordinates c = coordinates == Coordinates.HALF_PIXEL ? Coordinates.ASYMMETRIC : coordinates;
+    float yScale = scale(inH, outH, c);
+    float xScale = scale(inW, outW, c);
+    int[][] xIndex = new int[outW][];
+    float[][] xWeight = new float[outW][];
+    for (int x = 0; x < outW; x++) {
+      areaCells(x, xScale, inW, xIndex, xWeight);
+    }
+    int[][] yIndex = new int[1][];
+    float[][] yWeight = new float[1][];
+    float norm = 1.0f / (yScale * xScale);
+    float[] out = new float[outH * outW * 3];
+    float[] sum = new float[3];
+    float[] row = new float[3];
+    for (int y = 0; y < outH; y++) {
+      areaCells(y, yScale, inH, yIndex, yWeight);
+      for (int x = 0; x < outW; x++) {
+        sum[0] = sum[1] = sum[2] = 0;
+        for (int i = 0; i < yIndex[0].length; i++) {
+          int base = (y0 + yIndex[0][i]) * srcWidth * 3;
+          row[0] = row[1] = row[2] = 0;
+          for (int j = 0; j < xIndex[x].length; j++) {
+            int p = base + (x0 + xIndex[x][j]) * 3;
+            float w = xWeight[x][j];
+            row[0] += src[p] * w;
+            row[1] += src[p + 1] * w;
+            row[2] += src[p + 2] * w;
+          }
+          float w = yWeight[0][i];
+          sum[0] += row[0] * w;
+          sum[1] += row[1] * w;
+          sum[2] += row[2] * w;
+        }
+        int o = (y * outW + x) * 3;
+        out[o] = sum[0] * norm;
+        out[o + 1] = sum[1] * norm;
+        out[o + 2] = sum[2] * norm;
+      }
+    }
+    return out;
+  }
+
+  /** The input cells under output cell {@code o} and the length of each one that is covered. */
+  private static void areaCells(int o, float scale, int in, int[][] index, float[][] weight) {
+    float start = o * scale;
+    float end = (o + 1) * scale;
+    int first = (int) Math.floor(start);
+    int last = (int) Math.ceil(end);
+    int n = Math.max(0, last - first);
+    int[] idx = new int[n];
+    float[] w = new float[n];
+    for (int k = 0; k < n; k++) {
+      int i = first + k;
+      idx[k] = Math.min(i, in - 1);
+      w[k] = Math.min(i + 1, end) - Math.max(i, start);
+    }
+    int slot = index.length == 1 ? 0 : o;
+    index[slot] = idx;
+    weight[slot] = w;
   }
 }

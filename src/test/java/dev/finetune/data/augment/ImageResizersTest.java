@@ -68,11 +68,11 @@ class ImageResizersTest {
 
   @Test
   void unsupportedOptionsAreConfigErrors() {
-    assertThatThrownBy(() -> build("fixed_shape_resizer { resize_method: AREA }"))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("model.ssd.image_resizer.fixed_shape_resizer.resize_method");
     assertThatThrownBy(() -> build("fixed_shape_resizer { convert_to_grayscale: true }"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("convert_to_grayscale");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.ssd.image_resizer.fixed_shape_resizer.convert_to_grayscale");
+    assertThatThrownBy(() -> build("fixed_shape_resizer { height: 0 }"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("height");
     assertThatThrownBy(() -> build(
         "keep_aspect_ratio_resizer { min_dimension: 600 max_dimension: 500 }"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("min_dimension");

@@ -147,6 +147,7 @@ class MoreStepsTest {
         data_augmentation_options { drop_label_probabilistically { label: 2 drop_probability: 0.5 } }
         data_augmentation_options { adjust_gamma { gamma: 1.1 } }
         data_augmentation_options { random_self_concat_image { } }
+        data_augmentation_options { random_resize_method { target_height: 33 target_width: 22 } }
         data_augmentation_options { random_downscale_to_target_pixels { min_target_pixels: 100 } }
         """, b);
     var t = Preprocessor.fromConfig(b.getDataAugmentationOptionsList());

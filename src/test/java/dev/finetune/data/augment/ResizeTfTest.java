@@ -7,6 +7,7 @@ import dev.finetune.data.augment.Resize.Method;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tensorflow.op.image.ResizeArea;
 import org.tensorflow.op.image.ResizeBicubic;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.op.image.ResizeNearestNeighbor;
@@ -30,6 +31,10 @@ class ResizeTfTest {
     "BICUBIC, HALF_PIXEL, 37, 53, 20, 31",
     "BICUBIC, HALF_PIXEL, 17, 23, 40, 29",
     "BICUBIC, ALIGN_CORNERS, 17, 23, 40, 29",
+    "AREA, ASYMMETRIC, 37, 53, 20, 31",
+    "AREA, ASYMMETRIC, 17, 23, 40, 29",
+    "AREA, ALIGN_CORNERS, 37, 53, 20, 31",
+    "AREA, ASYMMETRIC, 64, 48, 16, 12",
   })
   void matchesTensorFlow(Method method, Coordinates coords, int h, int w, int oh, int ow) {
     float[] image = TfReference.randomImage(new Random(7), h, w);
@@ -46,6 +51,7 @@ class ResizeTfTest {
             ResizeNearestNeighbor.halfPixelCenters(half));
         case BICUBIC -> ops.image.resizeBicubic(img, size,
             ResizeBicubic.alignCorners(align), ResizeBicubic.halfPixelCenters(half));
+        case AREA -> ops.image.resizeArea(img, size, ResizeArea.alignCorners(align));
       };
     });
     assertThat(TfReference.maxAbsDiff(ours, tf)).isLessThan(1e-3f);
