@@ -359,13 +359,25 @@ public final class Preprocessor {
       case PREPROCESSINGSTEP_NOT_SET -> throw new ConfigException(
           path + ": empty data augmentation step; set one of: " + supportedNames());
       default -> throw new ConfigException(path + ": " + name(kind)
-          + " is not supported by finetune. Remove it or use one of: " + supportedNames());
+          + " is not supported by finetune" + whyNot(kind) + ". Remove it or use one of: "
+          + supportedNames());
     }
   }
 
   /** The proto field name of a oneof case, e.g. ssd_random_crop. */
   static String name(PreprocessingStepCase kind) {
     return kind.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String whyNot(PreprocessingStepCase kind) {
+    return switch (kind) {
+      case RGB_TO_GRAY -> " (it makes a 1-channel image and finetune's pipeline and models are "
+          + "RGB; random_rgb_to_gray with probability 1 keeps 3 grey channels)";
+      case SCALE_BOXES_TO_PIXEL_COORDINATES -> " (the model needs normalized boxes)";
+      case CONVERT_CLASS_LOGITS_TO_SOFTMAX -> " (it needs multiclass_scores, which finetune's "
+          + "examples do not carry)";
+      default -> "";
+    };
   }
 
   static String supportedNames() {
