@@ -35,6 +35,11 @@ public final class CorruptRecordException extends DataException {
     return offset;
   }
 
+  /** Where and what, without the advice (for logs of records that are being skipped). */
+  public String describe() {
+    return TfRecordReader.where(file, index, offset) + ": " + reason;
+  }
+
   public String reason() {
     return reason;
   }

@@ -133,19 +133,17 @@ public final class TfRecordReader implements Closeable {
       in.unread(body, Math.max(0, read - (HEADER - 1)), Math.min(read, HEADER - 1));
       next = resync();
     }
-    String problem =
-        read < body.length
-            ? "the file ends " + read + " bytes into a record of " + n
-                + " data bytes (+4 CRC bytes): the file is truncated"
-            : "the data (" + n + " bytes) fails its CRC check: the record is damaged";
-    if (read < body.length && next >= 0) {
-      problem = "the record's " + n + " data bytes fail their CRC check and the next valid record"
-          + " header starts after only " + (next - offset - HEADER) + " bytes: the record is"
-          + " shorter than its header says (damaged)";
-    } else if (read == body.length && next >= 0 && next < offset + HEADER + body.length) {
-      problem = "the record's " + n + " data bytes fail their CRC check; the next valid record"
-          + " header starts after " + (next - offset - HEADER) + " bytes: the record is shorter"
-          + " than its header says (damaged)";
+    long expectedEnd = offset + HEADER + body.length;
+    String problem;
+    if (next >= 0 && next < expectedEnd) {
+      problem = "its data fails the CRC check and the next record starts " + (expectedEnd - next)
+          + (expectedEnd - next == 1 ? " byte" : " bytes") + " earlier than its length header (" + n + " bytes) says: bytes were lost from this"
+          + " record";
+    } else if (read < body.length) {
+      problem = "the file ends " + read + " bytes into this record's " + n + " data + 4 CRC bytes: the"
+          + " file is truncated";
+    } else {
+      problem = "its data (" + n + " bytes) fails the CRC check: the record is damaged";
     }
     throw new CorruptRecordException(file, recordIndex, offset, problem + resumedAt(next));
   }

@@ -76,7 +76,7 @@ class TfRecordReaderTest {
         .containsExactly(0L, 18445L, 278603L, 417646L, 560826L, 782437L);
     assertThat(damaged.get(0).getMessage())
         .contains("pets_examples_CORRUPTED.record record #0 (byte offset 0)")
-        .contains("shorter than its header says")
+        .contains("bytes were lost from this record")
         .contains("--skip_corrupt_records");
     assertThat(damaged.get(5).getMessage()).contains("record #9").contains("truncated");
     for (TfRecord r : good) {
@@ -136,7 +136,7 @@ class TfRecordReaderTest {
     assertThat(damaged).singleElement().satisfies(e -> {
       assertThat(e.index()).isEqualTo(1);
       assertThat(e.offset()).isEqualTo(secondOffset);
-      assertThat(e.reason()).contains("fails its CRC");
+      assertThat(e.reason()).contains("fails the CRC check");
     });
     assertThat(good).extracting(TfRecord::index).containsExactly(0L, 2L, 3L);
   }
