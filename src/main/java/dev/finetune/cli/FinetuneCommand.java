@@ -20,6 +20,8 @@ import picocli.CommandLine.Mixin;
     },
     subcommands = {
       TrainCommand.class,
+      MakeDemoDataCommand.class,
+      InspectRecordsCommand.class,
     },
     footer = {
       "",

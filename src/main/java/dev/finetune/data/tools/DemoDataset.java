@@ -153,11 +153,15 @@ public final class DemoDataset {
     }
   }
 
-  /** Mild per-pixel noise, like a camera sensor's. */
+  /** Mild per-pixel noise, like a camera sensor's (a cheap xorshift generator seeded from rng). */
   private static void noise(BufferedImage img, Random rng) {
     byte[] px = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+    long state = rng.nextLong() | 1;
     for (int i = 0; i < px.length; i++) {
-      int v = (px[i] & 0xff) + rng.nextInt(13) - 6;
+      state ^= state << 13;
+      state ^= state >>> 7;
+      state ^= state << 17;
+      int v = (px[i] & 0xff) + (int) ((state >>> 40) % 13) - 6;
       px[i] = (byte) Math.max(0, Math.min(255, v));
     }
   }
