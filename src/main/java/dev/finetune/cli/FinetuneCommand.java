@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
       TrainCommand.class,
       MakeDemoDataCommand.class,
       InspectRecordsCommand.class,
+      CreateTfRecordCommand.class,
     },
     footer = {
       "",
