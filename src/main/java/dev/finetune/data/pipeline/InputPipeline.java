@@ -97,6 +97,9 @@ public final class InputPipeline implements AutoCloseable {
     if (finished) {
       return null;
     }
+    if (closed) {
+      throw new IllegalStateException("the input pipeline is closed");
+    }
     Ready r;
     try {
       r = ready.take();

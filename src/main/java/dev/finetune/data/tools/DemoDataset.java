@@ -89,6 +89,10 @@ public final class DemoDataset {
     background(g, width, height, rng);
     int shapes = 1 + rng.nextInt(4);
     List<ExampleEncoder.Box> boxes = new ArrayList<>();
+    // Which shape is on top at each pixel, to drop the boxes of shapes that later ones hide.
+    BufferedImage owner = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    Graphics2D og = owner.createGraphics();
+    List<Double> areas = new ArrayList<>();
     int minSide = Math.min(width, height);
     for (int i = 0; i < shapes; i++) {
       int cls = rng.nextInt(CLASSES.size());
@@ -115,6 +119,9 @@ public final class DemoDataset {
         }
         g.setClip(null);
       }
+      og.setColor(new Color(i + 1, i + 1, i + 1));
+      og.fill(shape);
+      areas.add(size * size * (cls == 0 ? Math.PI / 4 : cls == 1 ? 1 : 0.5));
       Rectangle2D b = shape.getBounds2D();
       boxes.add(new ExampleEncoder.Box(
           (float) (clamp01(b.getMinY() / height)), (float) clamp01(b.getMinX() / width),
@@ -122,8 +129,25 @@ public final class DemoDataset {
           cls + 1, CLASSES.get(cls)));
     }
     g.dispose();
+    og.dispose();
     noise(img, rng);
-    return new Sample(name, img, boxes);
+    return new Sample(name, img, visible(boxes, areas, owner));
+  }
+
+  /** The boxes of shapes of which at least a quarter is still visible. */
+  private static List<ExampleEncoder.Box> visible(List<ExampleEncoder.Box> boxes, List<Double> areas, BufferedImage owner) {
+    byte[] px = ((java.awt.image.DataBufferByte) owner.getRaster().getDataBuffer()).getData();
+    int[] count = new int[boxes.size() + 1];
+    for (byte p : px) {
+      count[p & 0xff]++;
+    }
+    List<ExampleEncoder.Box> out = new ArrayList<>();
+    for (int i = 0; i < boxes.size(); i++) {
+      if (count[i + 1] >= 0.25 * areas.get(i)) {
+        out.add(boxes.get(i));
+      }
+    }
+    return out;
   }
 
   private static void background(Graphics2D g, int w, int h, Random rng) {
