@@ -89,6 +89,23 @@ class InputPipelineTest {
   }
 
   @Test
+  void stockSsdAugmentationAndResizerAreDeterministicAcrossThreadCounts() throws Exception {
+    ExampleTransform ssd = dev.finetune.data.augment.Preprocessor.fromConfig(List.of(
+            com.google.protobuf.TextFormat.parse("random_horizontal_flip { }", dev.finetune.proto.PreprocessingStep.class),
+            com.google.protobuf.TextFormat.parse("ssd_random_crop { }", dev.finetune.proto.PreprocessingStep.class)))
+        .andThen(dev.finetune.data.augment.ImageResizers.fixedShape(12, 10, dev.finetune.data.augment.Resize.Method.BILINEAR));
+    List<DetectionBatch> one;
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).transform(ssd).seed(3).open()) {
+      one = take(p, 8);
+    }
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).transform(ssd).seed(3).open()) {
+      assertSameBatches(take(p, 8), one);
+    }
+    assertThat(one.get(0).height()).isEqualTo(12);
+    assertThat(one.get(0).width()).isEqualTo(10);
+  }
+
+  @Test
   void restoringAPositionContinuesExactly() {
     List<DetectionBatch> full;
     List<PipelinePosition> positions = new ArrayList<>();
