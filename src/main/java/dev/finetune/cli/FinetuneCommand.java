@@ -20,6 +20,9 @@ import picocli.CommandLine.Mixin;
     },
     subcommands = {
       TrainCommand.class,
+      MakeDemoDataCommand.class,
+      InspectRecordsCommand.class,
+      CreateTfRecordCommand.class,
     },
     footer = {
       "",
