@@ -66,7 +66,8 @@ public final class Preprocessor {
       PreprocessingStepCase.ADJUST_GAMMA,
       PreprocessingStepCase.RANDOM_SELF_CONCAT_IMAGE,
       PreprocessingStepCase.RANDOM_DOWNSCALE_TO_TARGET_PIXELS,
-      PreprocessingStepCase.RANDOM_RESIZE_METHOD);
+      PreprocessingStepCase.RANDOM_RESIZE_METHOD,
+      PreprocessingStepCase.RANDOM_PATCH_GAUSSIAN);
 
   private Preprocessor() {}
 
@@ -355,6 +356,15 @@ public final class Preprocessor {
         positive(c.getTargetHeight(), p + ".target_height");
         positive(c.getTargetWidth(), p + ".target_width");
         return new RandomResizeMethod(c.getTargetHeight(), c.getTargetWidth());
+      }
+      case RANDOM_PATCH_GAUSSIAN -> {
+        var c = step.getRandomPatchGaussian();
+        if (c.getMinPatchSize() < 1 || c.getMaxPatchSize() < c.getMinPatchSize()) {
+          throw new ConfigException(p + ": need 1 <= min_patch_size <= max_patch_size, got "
+              + c.getMinPatchSize() + ", " + c.getMaxPatchSize());
+        }
+        return new RandomPatchGaussian(c.getRandomCoef(), c.getMinPatchSize(),
+            c.getMaxPatchSize(), c.getMinGaussianStddev(), c.getMaxGaussianStddev());
       }
       case PREPROCESSINGSTEP_NOT_SET -> throw new ConfigException(
           path + ": empty data augmentation step; set one of: " + supportedNames());

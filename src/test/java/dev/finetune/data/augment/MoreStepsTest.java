@@ -130,6 +130,28 @@ class MoreStepsTest {
   }
 
   @Test
+  void patchGaussianChangesOnlyTheSquareAroundTheCentre() {
+    DetectionExample ex = coded(20, 20);
+    // Patch side 5 (randint[5, 6)): at most 5 x 5 pixels change.
+    DetectionExample out = new RandomPatchGaussian(0.0f, 5, 6, 0.5f, 0.5f)
+        .apply(ex, new Random(4));
+    int changedPixels = 0;
+    int minY = 99;
+    int maxY = -1;
+    for (int y = 0; y < 20; y++) {
+      for (int x = 0; x < 20; x++) {
+        if (Math.abs(pixel(out, y, x, 0) - pixel(ex, y, x, 0)) > 1e-2f) {
+          changedPixels++;
+          minY = Math.min(minY, y);
+          maxY = Math.max(maxY, y);
+        }
+      }
+    }
+    assertThat(changedPixels).isBetween(1, 25);
+    assertThat(maxY - minY).isLessThanOrEqualTo(4);
+  }
+
+  @Test
   void everyImplementedStepBuildsFromConfigAndRuns() throws Exception {
     TrainConfig.Builder b = TrainConfig.newBuilder();
     TextFormat.merge("""
@@ -147,6 +169,7 @@ class MoreStepsTest {
         data_augmentation_options { drop_label_probabilistically { label: 2 drop_probability: 0.5 } }
         data_augmentation_options { adjust_gamma { gamma: 1.1 } }
         data_augmentation_options { random_self_concat_image { } }
+        data_augmentation_options { random_patch_gaussian { } }
         data_augmentation_options { random_resize_method { target_height: 33 target_width: 22 } }
         data_augmentation_options { random_downscale_to_target_pixels { min_target_pixels: 100 } }
         """, b);
