@@ -62,5 +62,4 @@ class CropSamplerTfTest {
       sums[2] += 1;
     }
   }
-
 }

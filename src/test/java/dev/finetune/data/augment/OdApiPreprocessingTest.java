@@ -49,13 +49,12 @@ class OdApiPreprocessingTest {
       Ops tf = Ops.create(session);
       var image = tf.dtypes.cast(tf.image.decodeJpeg(tf.io.readFile(tf.constant(jpeg.toString())),
           DecodeJpeg.channels(3L)), TFloat32.class);
-      try (TFloat32 t = image.asTensor()) {
-        int h = (int) t.shape().get(0);
-        int w = (int) t.shape().get(1);
-        float[] pixels = new float[h * w * 3];
-        t.copyTo(DataBuffers.of(pixels, false, false));
-        return TestExamples.withBoxes(h, w, pixels);
-      }
+      TFloat32 t = image.asTensor(); // owned and freed by the eager session
+      int h = (int) t.shape().get(0);
+      int w = (int) t.shape().get(1);
+      float[] pixels = new float[h * w * 3];
+      t.copyTo(DataBuffers.of(pixels, false, false));
+      return TestExamples.withBoxes(h, w, pixels);
     }
   }
 

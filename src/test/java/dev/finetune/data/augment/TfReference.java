@@ -18,9 +18,8 @@ final class TfReference {
       Operand<TFloat32> image = tf.constant(Shape.of(shape), DataBuffers.of(pixels, true, false));
       Operand<TFloat32> result = op.apply(tf, image);
       float[] out = new float[outLength];
-      try (TFloat32 t = result.asTensor()) {
-        t.copyTo(DataBuffers.of(out, false, false));
-      }
+      // The eager session owns (and frees) the result tensor.
+      result.asTensor().copyTo(DataBuffers.of(out, false, false));
       return out;
     }
   }
