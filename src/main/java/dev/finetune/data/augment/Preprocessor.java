@@ -14,6 +14,7 @@ import dev.finetune.proto.PreprocessingStep;
 import dev.finetune.proto.PreprocessingStep.PreprocessingStepCase;
 import dev.finetune.proto.SSDRandomCropOperation;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,15 +26,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds {@code train_config.data_augmentation_options} into one transform, steps in config order,
  * with the parameters the API's preprocessor_builder passes (proto values; for the steps it builds
- * from the set fields only, the Python defaults, which equal the proto defaults for every step
- * implemented here). A step that is not implemented is a {@link ConfigException}, never skipped.
+ * from the set fields only, the Python defaults: they equal the proto defaults except
+ * random_downscale_to_target_pixels' maximum, handled below). A step that is not implemented is a
+ * {@link ConfigException}, never skipped.
  */
 public final class Preprocessor {
   private static final Logger LOG = LoggerFactory.getLogger(Preprocessor.class);
   private static final String FIELD = "train_config.data_augmentation_options";
 
   /** The oneof cases {@link #fromConfig} implements. */
-  public static final Set<PreprocessingStepCase> SUPPORTED = EnumSet.of(
+  public static final Set<PreprocessingStepCase> SUPPORTED = Collections.unmodifiableSet(EnumSet.of(
       PreprocessingStepCase.NORMALIZE_IMAGE,
       PreprocessingStepCase.RANDOM_HORIZONTAL_FLIP,
       PreprocessingStepCase.RANDOM_VERTICAL_FLIP,
@@ -67,7 +69,7 @@ public final class Preprocessor {
       PreprocessingStepCase.RANDOM_SELF_CONCAT_IMAGE,
       PreprocessingStepCase.RANDOM_DOWNSCALE_TO_TARGET_PIXELS,
       PreprocessingStepCase.RANDOM_RESIZE_METHOD,
-      PreprocessingStepCase.RANDOM_PATCH_GAUSSIAN);
+      PreprocessingStepCase.RANDOM_PATCH_GAUSSIAN));
 
   private Preprocessor() {}
 
