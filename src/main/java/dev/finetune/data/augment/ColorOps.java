@@ -33,9 +33,10 @@ public final class ColorOps {
     }
     float[] means = {(float) (sums[0] / n), (float) (sums[1] / n), (float) (sums[2] / n)};
     float[] out = new float[pixels.length];
-    for (int i = 0; i < pixels.length; i++) {
-      float mean = means[i % 3];
-      out[i] = clip255(((pixels[i] / 255f - mean) * factor + mean) * 255f);
+    for (int i = 0; i < pixels.length; i += 3) {
+      for (int c = 0; c < 3; c++) {
+        out[i + c] = clip255(((pixels[i + c] / 255f - means[c]) * factor + means[c]) * 255f);
+      }
     }
     return out;
   }

@@ -134,8 +134,10 @@ public final class PixelSteps {
     public DetectionExample apply(DetectionExample ex, Random rng) {
       float[] in = ex.pixels();
       float[] out = new float[in.length];
-      for (int i = 0; i < in.length; i++) {
-        out[i] = in[i] - means[i % 3];
+      for (int i = 0; i < in.length; i += 3) {
+        out[i] = in[i] - means[0];
+        out[i + 1] = in[i + 1] - means[1];
+        out[i + 2] = in[i + 2] - means[2];
       }
       return Examples.withImage(ex, ex.height(), ex.width(), out);
     }
