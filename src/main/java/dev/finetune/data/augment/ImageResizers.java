@@ -100,8 +100,9 @@ public final class ImageResizers {
       int targetH = landscape ? minDimension : maxDimension;
       int targetW = landscape ? maxDimension : minDimension;
       float scale = Math.min((float) targetH / (float) h, (float) targetW / (float) w);
-      int newH = (int) Math.rint(scale * (float) h);
-      int newW = (int) Math.rint(scale * (float) w);
+      // TF would fail on a 0-pixel side (extreme aspect ratios); 1 pixel is the nearest result.
+      int newH = Math.max(1, (int) Math.rint(scale * (float) h));
+      int newW = Math.max(1, (int) Math.rint(scale * (float) w));
       float[] pixels = Resize.resize(ex.pixels(), h, w, newH, newW, method, Coordinates.ASYMMETRIC);
       DetectionExample resized = Examples.withImage(ex, newH, newW, pixels);
       if (!padToMaxDimension) {
@@ -136,8 +137,8 @@ public final class ImageResizers {
         int minDim = Math.min(h, w);
         ratio = (float) Math.max(minDim, threshold) / (float) minDim;
       }
-      int newH = (int) ((float) h * ratio);
-      int newW = (int) ((float) w * ratio);
+      int newH = Math.max(1, (int) ((float) h * ratio));
+      int newW = Math.max(1, (int) ((float) w * ratio));
       return Examples.withImage(ex, newH, newW, Resize.resize(ex.pixels(), h, w, newH, newW,
           method, Coordinates.ALIGN_CORNERS));
     };
