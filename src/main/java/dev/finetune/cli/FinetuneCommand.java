@@ -20,8 +20,11 @@ import picocli.CommandLine.Mixin;
     },
     subcommands = {
       TrainCommand.class,
-      InspectCheckpointCommand.class,
       ValidateConfigCommand.class,
+      InspectCheckpointCommand.class,
+      CreateTfRecordCommand.class,
+      InspectRecordsCommand.class,
+      MakeDemoDataCommand.class,
     },
     footer = {
       "",
