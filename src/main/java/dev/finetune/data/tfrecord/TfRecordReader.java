@@ -30,6 +30,7 @@ public final class TfRecordReader implements Closeable {
   private final Path file;
   private final RecordInput in;
   private long index;
+  private boolean broken;
 
   private TfRecordReader(Path file, RecordInput in) {
     this.file = file;
@@ -66,11 +67,17 @@ public final class TfRecordReader implements Closeable {
 
   /** The next record, or null at the end of the file. */
   public TfRecord next() {
+    if (broken) {
+      return null;
+    }
     try {
       return readRecord();
-    } catch (java.util.zip.ZipException e) {
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      // A damaged or cut GZIP stream cannot be resynchronised: nothing after this point is readable.
+      broken = true;
       throw new CorruptRecordException(
-          file, index, in.position(), "GZIP data is damaged (" + e.getMessage() + ")");
+          file, index, in.position(), "the GZIP data is damaged or truncated (" + e.getMessage()
+              + "); nothing after this point can be read");
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + file + ": " + e.getMessage(), e);
     }

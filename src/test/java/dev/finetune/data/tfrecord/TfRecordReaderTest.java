@@ -142,6 +142,25 @@ class TfRecordReaderTest {
   }
 
   @Test
+  void truncatedGzipFileKeepsItsCompleteRecordsAndThenEnds() throws IOException {
+    Path file = dir.resolve("t.gz");
+    try (TfRecordWriter writer = TfRecordWriter.createGzip(file)) {
+      for (byte[] p : payloads()) {
+        writer.write(p);
+      }
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(bytes, bytes.length - 30));
+    List<CorruptRecordException> damaged = new ArrayList<>();
+    List<TfRecord> good = readAll(file, damaged);
+    assertThat(damaged).singleElement().satisfies(e -> assertThat(e.reason()).contains("GZIP data is damaged or truncated"));
+    assertThat(good.size()).isLessThan(payloads().size());
+    for (int i = 0; i < good.size(); i++) {
+      assertThat(good.get(i).data()).isEqualTo(payloads().get(i));
+    }
+  }
+
+  @Test
   void missingFileIsADataError() {
     assertThatThrownBy(() -> TfRecordReader.open(dir.resolve("nope.record")))
         .isInstanceOf(DataException.class)
