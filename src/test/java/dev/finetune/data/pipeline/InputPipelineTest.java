@@ -151,6 +151,62 @@ class InputPipelineTest {
   }
 
   @Test
+  void filesAreInterleavedReadBlockLengthRecordsAtATime() throws IOException {
+    Path a = dir.resolve("a.record");
+    Path b = dir.resolve("b.record");
+    copyRecords(train, a, 0, 5, -1);
+    copyRecords(train, b, 5, 3, -1);
+    PipelineOptions opts = PipelineOptions.inOrderOnce().withNumReaders(2).withReadBlockLength(2).withNumThreads(2);
+    List<String> ids = new ArrayList<>();
+    try (InputPipeline p = InputPipeline.builder(List.of(a, b), 1).options(opts).open()) {
+      for (DetectionBatch batch = p.next(); batch != null; batch = p.next()) {
+        ids.add(batch.sourceIds()[0].substring("train_0000".length()));
+      }
+    }
+    assertThat(ids).containsExactly("00", "01", "05", "06", "02", "03", "07", "04");
+  }
+
+  @Test
+  void skippedUnusableRecordsKeepResumeExact() throws IOException {
+    Path mixed = dir.resolve("mixed.record");
+    copyRecords(train, mixed, 0, NUM_TRAIN, 4); // a record with an undecodable image after every 4th
+    PipelineOptions opts = shuffled(2).withSkipCorruptRecords(true);
+    List<DetectionBatch> full = new ArrayList<>();
+    PipelinePosition at;
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).transform(RANDOM).seed(9).open()) {
+      for (int i = 0; i < 12; i++) {
+        full.add(p.next());
+      }
+      assertThat(p.stats().badExamples()).isPositive();
+    }
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).transform(RANDOM).seed(9).open()) {
+      take(p, 5);
+      at = p.position();
+    }
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts.withNumThreads(1)).transform(RANDOM)
+        .seed(9).startAt(at).open()) {
+      assertSameBatches(take(p, 7), full.subList(5, 12));
+    }
+  }
+
+  /** Copies records [from, from + count) of {@code src}; after every {@code badEvery}-th adds one whose JPEG is cut. */
+  private static void copyRecords(Path src, Path dst, int from, int count, int badEvery) throws IOException {
+    try (TfRecordReader reader = TfRecordReader.open(src);
+        dev.finetune.data.tfrecord.TfRecordWriter writer = dev.finetune.data.tfrecord.TfRecordWriter.create(dst)) {
+      reader.skip(from);
+      for (int i = 0; i < count; i++) {
+        TfRecord r = reader.next();
+        writer.write(r.data());
+        if (badEvery > 0 && i % badEvery == badEvery - 1) {
+          var a = new ExampleDecoder(null).annotations(r);
+          writer.write(dev.finetune.data.example.ExampleEncoder.encode("bad" + i, "bad" + i,
+              Arrays.copyOf(a.encoded(), 40), "jpeg", a.height(), a.width(), List.of()));
+        }
+      }
+    }
+  }
+
+  @Test
   void sampleOneOfNKeepsEveryNthExample() {
     PipelineOptions opts = PipelineOptions.inOrderOnce().withSample1OfNExamples(3).withNumThreads(1);
     List<String> ids = new ArrayList<>();
