@@ -211,7 +211,11 @@ public final class InputPipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      ready.offer(new Ready(null, null, t));
+      try {
+        ready.put(new Ready(null, null, t));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
