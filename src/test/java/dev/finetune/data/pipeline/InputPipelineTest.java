@@ -74,14 +74,14 @@ class InputPipelineTest {
   void sameSeedGivesTheSameBatchesWhateverTheThreadCount() {
     List<DetectionBatch> one;
     List<DetectionBatch> three;
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).transform(RANDOM).seed(11).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).augmentation(RANDOM).seed(11).open()) {
       one = take(p, 15); // crosses two epoch boundaries
     }
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).transform(RANDOM).seed(11).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).augmentation(RANDOM).seed(11).open()) {
       three = take(p, 15);
     }
     assertSameBatches(one, three);
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(2)).transform(RANDOM).seed(12).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(2)).augmentation(RANDOM).seed(12).open()) {
       List<DetectionBatch> other = take(p, 3);
       assertThat(other.stream().map(b -> List.of(b.sourceIds())).toList())
           .isNotEqualTo(one.subList(0, 3).stream().map(b -> List.of(b.sourceIds())).toList());
@@ -92,13 +92,16 @@ class InputPipelineTest {
   void stockSsdAugmentationAndResizerAreDeterministicAcrossThreadCounts() throws Exception {
     ExampleTransform ssd = dev.finetune.data.augment.Preprocessor.fromConfig(List.of(
             com.google.protobuf.TextFormat.parse("random_horizontal_flip { }", dev.finetune.proto.PreprocessingStep.class),
-            com.google.protobuf.TextFormat.parse("ssd_random_crop { }", dev.finetune.proto.PreprocessingStep.class)))
-        .andThen(dev.finetune.data.augment.ImageResizers.fixedShape(12, 10, dev.finetune.data.augment.Resize.Method.BILINEAR));
+            com.google.protobuf.TextFormat.parse("ssd_random_crop { }", dev.finetune.proto.PreprocessingStep.class)));
+    ExampleTransform resizer =
+        dev.finetune.data.augment.ImageResizers.fixedShape(12, 10, dev.finetune.data.augment.Resize.Method.BILINEAR);
     List<DetectionBatch> one;
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).transform(ssd).seed(3).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).augmentation(ssd).resizer(resizer)
+        .seed(3).open()) {
       one = take(p, 8);
     }
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).transform(ssd).seed(3).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).augmentation(ssd).resizer(resizer)
+        .seed(3).open()) {
       assertSameBatches(take(p, 8), one);
     }
     assertThat(one.get(0).height()).isEqualTo(12);
@@ -109,7 +112,7 @@ class InputPipelineTest {
   void restoringAPositionContinuesExactly() {
     List<DetectionBatch> full;
     List<PipelinePosition> positions = new ArrayList<>();
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(2)).transform(RANDOM).seed(5).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(2)).augmentation(RANDOM).seed(5).open()) {
       full = new ArrayList<>();
       for (int i = 0; i < 14; i++) {
         full.add(p.next());
@@ -118,7 +121,7 @@ class InputPipelineTest {
     }
     for (int k : new int[] {0, 6, 7, 10}) {
       PipelinePosition at = PipelinePosition.parse(positions.get(k).toString());
-      try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(3)).transform(RANDOM).seed(5)
+      try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(3)).augmentation(RANDOM).seed(5)
           .startAt(at).open()) {
         assertSameBatches(take(p, 14 - k - 1), full.subList(k + 1, 14));
       }
@@ -173,17 +176,17 @@ class InputPipelineTest {
     PipelineOptions opts = shuffled(2).withSkipCorruptRecords(true);
     List<DetectionBatch> full = new ArrayList<>();
     PipelinePosition at;
-    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).transform(RANDOM).seed(9).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).augmentation(RANDOM).seed(9).open()) {
       for (int i = 0; i < 12; i++) {
         full.add(p.next());
       }
       assertThat(p.stats().badExamples()).isPositive();
     }
-    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).transform(RANDOM).seed(9).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).augmentation(RANDOM).seed(9).open()) {
       take(p, 5);
       at = p.position();
     }
-    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts.withNumThreads(1)).transform(RANDOM)
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts.withNumThreads(1)).augmentation(RANDOM)
         .seed(9).startAt(at).open()) {
       assertSameBatches(take(p, 7), full.subList(5, 12));
     }
@@ -292,7 +295,7 @@ class InputPipelineTest {
           ex.difficult(), ex.isCrowd());
     };
     try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(PipelineOptions.inOrderOnce())
-        .transform(ragged).open()) {
+        .augmentation(ragged).open()) {
       assertThatThrownBy(p::next).hasMessageContaining("fixed_shape_resizer");
     }
   }
