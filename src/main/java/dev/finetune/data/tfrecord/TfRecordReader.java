@@ -1,5 +1,6 @@
 package dev.finetune.data.tfrecord;
 
+import dev.finetune.util.MaskedCrc32c;
 import dev.finetune.data.DataException;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -125,7 +126,7 @@ public final class TfRecordReader implements Closeable {
     int read = in.read(body, 0, body.length);
     if (read == body.length) {
       int stored = ByteBuffer.wrap(body, n, FOOTER).order(ByteOrder.LITTLE_ENDIAN).getInt();
-      if (stored == MaskedCrc32c.of(body, 0, n)) {
+      if (stored == MaskedCrc32c.maskedCrc(body, 0, n)) {
         byte[] data = n == body.length ? body : java.util.Arrays.copyOf(body, n);
         return new TfRecord(file, recordIndex, offset, data);
       }
@@ -198,7 +199,7 @@ public final class TfRecordReader implements Closeable {
       return false;
     }
     int stored = ByteBuffer.wrap(bytes, p + 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    return stored == MaskedCrc32c.of(bytes, p, 8);
+    return stored == MaskedCrc32c.maskedCrc(bytes, p, 8);
   }
 
   private static boolean isGzip(byte[] head) {
