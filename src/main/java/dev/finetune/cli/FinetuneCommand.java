@@ -20,6 +20,8 @@ import picocli.CommandLine.Mixin;
     },
     subcommands = {
       TrainCommand.class,
+      InspectCheckpointCommand.class,
+      ValidateConfigCommand.class,
       MakeDemoDataCommand.class,
       InspectRecordsCommand.class,
       CreateTfRecordCommand.class,

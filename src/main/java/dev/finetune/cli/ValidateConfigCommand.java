@@ -1,0 +1,116 @@
+package dev.finetune.cli;
+
+import dev.finetune.ExitCode;
+import dev.finetune.config.ConfigException;
+import dev.finetune.config.ConfigSummary;
+import dev.finetune.config.PipelineConfig;
+import dev.finetune.config.PipelineConfigLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code finetune validate_config PATH}: parses and checks a pipeline config and prints what it will
+ * do. Exit 0 when valid (missing files are warnings here), 2 when not.
+ */
+@Command(
+    name = "validate_config",
+    aliases = "validate-config",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Check a pipeline.config and print what it will do.",
+      "Missing input files and checkpoints are warnings here (errors when training starts).",
+      "Exit 0 when the config is valid, 2 when not.",
+      "Several files: one line each and a total (handy for a folder of configs)."
+    })
+final class ValidateConfigCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "0..*", paramLabel = "PIPELINE_CONFIG",
+      description = "The pipeline.config to check; with several files, one line each and a total.")
+  List<Path> positionalPaths = new ArrayList<>();
+
+  @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
+      description = "The pipeline.config to check (instead of the positional argument).")
+  Path optionPath;
+
+  @Option(names = "--set", paramLabel = "FIELD=VALUE",
+      description = "Override a config field (repeatable), as for training.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--num_train_steps", paramLabel = "N", description = "Overrides train_config.num_steps.")
+  Integer numTrainSteps;
+
+  @Mixin CommonOptions common;
+
+  @Override
+  public Integer call() {
+    List<Path> paths = new ArrayList<>(positionalPaths);
+    if (optionPath != null) {
+      paths.add(optionPath);
+    }
+    if (paths.isEmpty()) {
+      throw new ConfigException(
+          "validate_config needs the config file: finetune validate_config pipeline.config");
+    }
+    if (paths.size() == 1) {
+      return validateOne(paths.get(0));
+    }
+    return validateMany(paths);
+  }
+
+  private int validateOne(Path path) {
+    PipelineConfig config = PipelineConfigLoader.load(path, overrides, numTrainSteps);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Pipeline config " + config.source() + ":");
+    ConfigSummary.lines(config.proto()).forEach(out::println);
+    if (!config.warnings().isEmpty()) {
+      out.println("Warnings:");
+      config.warnings().forEach(w -> out.println("  - " + w));
+    }
+    if (!config.missingPaths().isEmpty()) {
+      out.println("Files to fix before training:");
+      config.missingPaths().forEach(w -> out.println("  - " + w));
+    }
+    if (!config.isValid()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("finetune: error: the config is not valid:");
+      config.problems().forEach(p -> err.println("  - " + p));
+      return ExitCode.USAGE_OR_CONFIG.code();
+    }
+    out.println("The config is valid.");
+    return ExitCode.OK.code();
+  }
+
+  /** One line per file (its problems below it), then "N valid, M invalid". */
+  private int validateMany(List<Path> paths) {
+    PrintWriter out = spec.commandLine().getOut();
+    int valid = 0;
+    for (Path path : paths) {
+      List<String> problems;
+      try {
+        problems = PipelineConfigLoader.load(path, overrides, numTrainSteps).problems();
+      } catch (ConfigException e) {
+        problems = List.of(e.getMessage());
+      }
+      if (problems.isEmpty()) {
+        valid++;
+        out.println("valid    " + path);
+      } else {
+        out.println("INVALID  " + path);
+        problems.forEach(p -> out.println("  - " + p));
+      }
+    }
+    out.println(valid + " valid, " + (paths.size() - valid) + " invalid");
+    return valid == paths.size() ? ExitCode.OK.code() : ExitCode.USAGE_OR_CONFIG.code();
+  }
+}

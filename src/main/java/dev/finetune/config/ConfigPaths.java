@@ -1,0 +1,104 @@
+package dev.finetune.config;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import dev.finetune.proto.InputReader;
+import dev.finetune.proto.TrainEvalPipelineConfig;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the files a config points at: record files (globs allowed), label maps and the fine-tune
+ * checkpoint. A missing file is a warning for validate_config and an error when training starts;
+ * a {@code PATH_TO_BE_CONFIGURED} placeholder left from a stock config is named as such.
+ */
+final class ConfigPaths {
+  static final String PLACEHOLDER = "PATH_TO_BE_CONFIGURED";
+
+  private ConfigPaths() {}
+
+  static void check(TrainEvalPipelineConfig config, SourceLocator locator, List<String> missing) {
+    findPlaceholders(config, "", locator, missing);
+    String checkpoint = config.getTrainConfig().getFineTuneCheckpoint();
+    if (!checkpoint.isEmpty() && !checkpoint.contains(PLACEHOLDER) && !checkpointExists(checkpoint)) {
+      missing.add(locator.where("train_config.fine_tune_checkpoint") + ": checkpoint \"" + checkpoint
+          + "\" not found (looked for " + UserPaths.resolve(checkpoint) + ".index, or a directory"
+          + " with a 'checkpoint' file or variables/variables.index)");
+    }
+    if (config.hasTrainInputReader()) {
+      checkReader(config.getTrainInputReader(), "train_input_reader", locator, missing);
+    }
+    for (int i = 0; i < config.getEvalInputReaderCount(); i++) {
+      checkReader(config.getEvalInputReader(i), "eval_input_reader[" + i + "]", locator, missing);
+    }
+  }
+
+  private static void checkReader(
+      InputReader reader, String path, SourceLocator locator, List<String> missing) {
+    String labelMap = reader.getLabelMapPath();
+    if (!labelMap.isEmpty() && !labelMap.contains(PLACEHOLDER)
+        && !Files.isRegularFile(UserPaths.resolve(labelMap))) {
+      missing.add(locator.where(path + ".label_map_path") + ": label map \"" + labelMap
+          + "\" not found (" + UserPaths.resolve(labelMap) + ")");
+    }
+    List<String> inputs = reader.getTfRecordInputReader().getInputPathList();
+    for (int i = 0; i < inputs.size(); i++) {
+      String input = inputs.get(i);
+      if (!input.contains(PLACEHOLDER) && !matchesAnyFile(input)) {
+        missing.add(locator.where(path + ".tf_record_input_reader.input_path[" + i + "]")
+            + ": no record file matches \"" + input + "\" (" + UserPaths.resolve(input) + ")");
+      }
+    }
+  }
+
+  /** True when a TF1 prefix, a directory with a checkpoint state file, or a SavedModel exists. */
+  static boolean checkpointExists(String checkpoint) {
+    Path p = UserPaths.resolve(checkpoint);
+    if (Files.isDirectory(p)) {
+      return Files.isRegularFile(p.resolve("checkpoint"))
+          || Files.isRegularFile(p.resolve("variables.index"))
+          || Files.isRegularFile(p.resolve("variables").resolve("variables.index"));
+    }
+    return Files.isRegularFile(Path.of(p + ".index"));
+  }
+
+  /** A path that exists, or a glob ({@code *}, {@code ?}, {@code [..]}) in its last part that matches. */
+  private static boolean matchesAnyFile(String pathOrGlob) {
+    Path p = UserPaths.resolve(pathOrGlob);
+    if (Files.exists(p)) {
+      return true;
+    }
+    String name = p.getFileName() == null ? "" : p.getFileName().toString();
+    if (!name.matches(".*[*?\\[].*") || p.getParent() == null || !Files.isDirectory(p.getParent())) {
+      return false;
+    }
+    try (DirectoryStream<Path> matches = Files.newDirectoryStream(p.getParent(), name)) {
+      return matches.iterator().hasNext();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void findPlaceholders(
+      Message message, String path, SourceLocator locator, List<String> missing) {
+    for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
+      FieldDescriptor field = e.getKey();
+      String fieldPath = path.isEmpty() ? field.getName() : path + "." + field.getName();
+      List<?> values = field.isRepeated() ? (List<?>) e.getValue() : List.of(e.getValue());
+      for (int i = 0; i < values.size(); i++) {
+        String elementPath = field.isRepeated() ? fieldPath + "[" + i + "]" : fieldPath;
+        Object value = values.get(i);
+        if (value instanceof Message m) {
+          findPlaceholders(m, elementPath, locator, missing);
+        } else if (value instanceof String s && s.contains(PLACEHOLDER)) {
+          missing.add(locator.where(elementPath) + ": still the stock placeholder \"" + s
+              + "\": set it to your file (edit the config or --set " + elementPath + "=...)");
+        }
+      }
+    }
+  }
+}

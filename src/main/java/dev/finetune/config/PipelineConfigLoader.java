@@ -1,0 +1,73 @@
+package dev.finetune.config;
+
+import dev.finetune.proto.TrainEvalPipelineConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads a {@code pipeline.config} as the Object Detection API reads it: text-format parse, then
+ * command-line overrides ({@code --set}, {@code --num_train_steps}), then the deprecation rules,
+ * then semantic and file checks. The one entry point for every command that takes a config.
+ */
+public final class PipelineConfigLoader {
+  private PipelineConfigLoader() {}
+
+  /**
+   * @param path the config file (as typed by the user: {@code ~} and relative paths resolved)
+   * @param overrides {@code FIELD_PATH=VALUE} strings from {@code --set}, applied in order
+   * @param numTrainSteps {@code --num_train_steps}, or null to keep {@code train_config.num_steps}
+   * @throws ConfigException when the file is missing or does not parse, or an override is bad;
+   *     semantic problems are returned in {@link PipelineConfig#problems()} instead, so that
+   *     validate_config can list them all
+   */
+  public static PipelineConfig load(Path path, List<String> overrides, Integer numTrainSteps) {
+    Path file = UserPaths.resolve(path.toString());
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(file + " is a directory; --pipeline_config_path takes the"
+          + " pipeline.config file itself");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("pipeline config not found: " + file
+          + ". Check --pipeline_config_path (relative paths start at the working directory "
+          + Path.of("").toAbsolutePath() + ").");
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read pipeline config " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file, overrides, numTrainSteps);
+  }
+
+  /** As {@link #load}, from text already read; {@code source} is used in messages only. */
+  public static PipelineConfig parse(
+      String text, Path source, List<String> overrides, Integer numTrainSteps) {
+    TextProtoParser.Parsed<TrainEvalPipelineConfig> parsed =
+        TextProtoParser.parse(text, source.toString(), TrainEvalPipelineConfig.newBuilder());
+    TrainEvalPipelineConfig.Builder builder = parsed.message().toBuilder();
+    for (String override : overrides) {
+      FieldOverrides.apply(builder, override);
+    }
+    if (numTrainSteps != null) {
+      if (numTrainSteps < 0) {
+        throw new ConfigException("--num_train_steps must be >= 0, got " + numTrainSteps);
+      }
+      builder.getTrainConfigBuilder().setNumSteps(numTrainSteps);
+    }
+    SourceLocator locator =
+        new SourceLocator(source.toString(), TrainEvalPipelineConfig.getDescriptor(), parsed.locations());
+    List<String> warnings = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    TrainEvalPipelineConfig effective = Deprecations.resolve(builder.build(), warnings);
+    ConfigValidator.validate(effective, locator, problems);
+    ConfigPaths.check(effective, locator, missing);
+    return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems),
+        List.copyOf(missing));
+  }
+}

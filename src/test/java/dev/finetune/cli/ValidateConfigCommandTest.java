@@ -1,0 +1,101 @@
+package dev.finetune.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateConfigCommandTest {
+  private static final String CONFIG = """
+      model { ssd {
+        num_classes: 37
+        image_resizer { fixed_shape_resizer { height: 300 width: 300 } }
+        feature_extractor { type: "ssd_mobilenet_v1" }
+      } }
+      train_config {
+        batch_size: 24
+        fine_tune_checkpoint: "PATH_TO_BE_CONFIGURED/model.ckpt"
+        from_detection_checkpoint: true
+        num_steps: 200000
+        optimizer { momentum_optimizer { learning_rate { constant_learning_rate { learning_rate: 0.004 } } } }
+      }
+      train_input_reader {
+        tf_record_input_reader { input_path: "train.record" }
+        label_map_path: "pet_label_map.pbtxt"
+      }
+      """;
+
+  @Test
+  void printsSummaryAndExitsZeroForAValidConfig(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("pipeline.config"), CONFIG);
+    var r = CliTestSupport.run("validate_config", config.toString(), "--set", "train_config.batch_size=8");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("ssd, feature extractor ssd_mobilenet_v1")
+        .containsPattern("classes\\s+37")
+        .contains("300x300 (fixed_shape_resizer)")
+        .contains("detection: the feature extractor of a detection checkpoint")
+        .containsPattern("batch size\\s+8")
+        .contains("momentum (0.9), moving average 0.9999")
+        .contains("constant 0.004")
+        .contains("still the stock placeholder")
+        .contains("label map \"pet_label_map.pbtxt\" not found")
+        .contains("The config is valid.");
+  }
+
+  @Test
+  void kebabAliasAndOptionFormWork(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("pipeline.config"), CONFIG);
+    var r = CliTestSupport.run("validate-config", "--pipeline_config_path=" + config);
+    assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void invalidConfigExitsTwoWithEveryProblem(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("pipeline.config"),
+        CONFIG.replace("num_classes: 37", "num_classes: 0").replace("batch_size: 24", "batch_size: 0"));
+    var r = CliTestSupport.run("validate_config", config.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("model.ssd.num_classes: must be at least 1")
+        .contains("train_config.batch_size: must be at least 1").doesNotContain("Exception");
+  }
+
+  @Test
+  void parseErrorExitsTwoWithoutStackTrace(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("pipeline.config"), CONFIG.replace("num_steps", "num_stepz"));
+    var r = CliTestSupport.run("validate_config", config.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("pipeline.config:10:3: unknown field \"num_stepz\"")
+        .contains("Did you mean \"num_steps\"").doesNotContain("\tat ");
+    var verbose = CliTestSupport.run("validate_config", config.toString(), "--verbose");
+    assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void severalFilesGiveOneLineEachAndATotal(@TempDir Path dir) throws Exception {
+    Path good = Files.writeString(dir.resolve("good.config"), CONFIG);
+    Path bad = Files.writeString(dir.resolve("bad.config"), CONFIG.replace("num_steps", "num_stepz"));
+    var r = CliTestSupport.run("validate_config", good.toString(), bad.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.out()).contains("valid    " + good).contains("INVALID  " + bad)
+        .contains("unknown field \"num_stepz\"").contains("1 valid, 1 invalid");
+  }
+
+  @Test
+  void helpAndVersionWork() {
+    assertThat(CliTestSupport.run("--help").out()).contains("--pipeline_config_path").contains("validate_config");
+    assertThat(CliTestSupport.run("--version").out()).contains("finetune").contains("TensorFlow Java 1.1.0");
+    var unknown = CliTestSupport.run("--pipeline_config_pth", "x");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("--pipeline_config_path");
+  }
+
+  @Test
+  void trainWithoutConfigIsAUsageError() {
+    var r = CliTestSupport.run("--model_dir", "x");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("missing --pipeline_config_path");
+  }
+}
