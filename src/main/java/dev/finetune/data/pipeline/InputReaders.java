@@ -71,7 +71,8 @@ public final class InputReaders {
         Math.max(1, r.getNumReaders()),
         Math.max(1, r.getReadBlockLength()),
         r.getNumPrefetchBatches() > 0 ? r.getNumPrefetchBatches() : 2, // -1 is tf.data's AUTOTUNE
-        true,
+        // Training graphs have a fixed batch size; evaluation must see every image.
+        !fieldPath.startsWith("eval_input_reader"),
         skipCorruptRecords,
         Math.max(1, numThreads));
   }
