@@ -210,6 +210,23 @@ class InputPipelineTest {
   }
 
   @Test
+  void shuffledEpochsEachHoldEveryExampleOnceInADifferentOrder() {
+    PipelineOptions opts = shuffled(2).withNumEpochs(2).withDropRemainder(false);
+    List<String> ids = new ArrayList<>();
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 1).options(opts).seed(21).open()) {
+      for (DetectionBatch b = p.next(); b != null; b = p.next()) {
+        ids.add(b.sourceIds()[0]);
+      }
+    }
+    assertThat(ids).hasSize(2 * NUM_TRAIN);
+    List<String> first = ids.subList(0, NUM_TRAIN);
+    List<String> second = ids.subList(NUM_TRAIN, 2 * NUM_TRAIN);
+    assertThat(first).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(second);
+    assertThat(first).isNotEqualTo(second);
+    assertThat(first).isNotEqualTo(first.stream().sorted().toList());
+  }
+
+  @Test
   void sampleOneOfNKeepsEveryNthExample() {
     PipelineOptions opts = PipelineOptions.inOrderOnce().withSample1OfNExamples(3).withNumThreads(1);
     List<String> ids = new ArrayList<>();
