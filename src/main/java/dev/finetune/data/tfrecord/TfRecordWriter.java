@@ -67,6 +67,24 @@ public final class TfRecordWriter implements Closeable {
     return file;
   }
 
+  /** Discards what was written: the temporary file is deleted and {@code FILE} is left as it was. */
+  public void abort() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // the file is deleted next; a failed flush does not matter
+    }
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // a stray .tmp file is harmless; the real file was not touched
+    }
+  }
+
   @Override
   public void close() throws IOException {
     if (closed) {

@@ -161,6 +161,17 @@ class TfRecordReaderTest {
   }
 
   @Test
+  void abortedWriterLeavesTheEarlierFileUntouched() throws IOException {
+    Path file = writeFile("keep.tfrecord", payloads());
+    byte[] before = Files.readAllBytes(file);
+    TfRecordWriter writer = TfRecordWriter.create(file);
+    writer.write(new byte[] {9, 9, 9});
+    writer.abort();
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    assertThat(Files.exists(file.resolveSibling("keep.tfrecord.tmp"))).isFalse();
+  }
+
+  @Test
   void missingFileIsADataError() {
     assertThatThrownBy(() -> TfRecordReader.open(dir.resolve("nope.record")))
         .isInstanceOf(DataException.class)

@@ -84,10 +84,13 @@ public final class TfRecordCreator {
           boxes += c.boxes();
         }
       }
-    } finally {
-      for (TfRecordWriter w : writers) {
-        w.close();
-      }
+    } catch (IOException | RuntimeException | Error e) {
+      // Leave existing shards of an earlier run as they were rather than half-written.
+      writers.forEach(TfRecordWriter::abort);
+      throw e;
+    }
+    for (TfRecordWriter w : writers) {
+      w.close();
     }
     if (images == 0) {
       for (Path shard : shards) {
