@@ -89,15 +89,13 @@ public final class TfRecordCreator {
       writers.forEach(TfRecordWriter::abort);
       throw e;
     }
-    for (TfRecordWriter w : writers) {
-      w.close();
-    }
     if (images == 0) {
-      for (Path shard : shards) {
-        Files.deleteIfExists(shard);
-      }
+      writers.forEach(TfRecordWriter::abort);
       throw new DataException("none of the " + dataset.images().size() + " images could be converted; first: "
           + skippedImages.get(0));
+    }
+    for (TfRecordWriter w : writers) {
+      w.close();
     }
     Path labelMapFile = prefix.resolveSibling("label_map.pbtxt");
     LabelMapFile.write(map, labelMapFile);
