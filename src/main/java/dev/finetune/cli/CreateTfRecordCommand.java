@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Convert images + COCO / Pascal VOC / CSV annotations into TFRecords and a label map.",
       "Convert images and their annotations (COCO instances JSON, a folder of Pascal VOC XML files, or a"
           + " CSV of filename,xmin,ymin,xmax,ymax,label) into sharded TFRecords of tf.train.Example in the"
           + " Object Detection API's schema, plus label_map.pbtxt beside them. Images and boxes that cannot"

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Count, check and draw the records of TFRecord files before training on them.",
       "Check TFRecord files of tf.train.Example records: record count, damaged records, images and boxes"
           + " per class, boxes per image, box sizes, image sizes. With --draw, write PNGs of the first"
           + " images with their labelled boxes drawn. Exits with 3 when a record is damaged or unusable."

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Write a synthetic shapes detection dataset (TFRecords + label map) to try finetune with.",
       "Write a synthetic detection dataset: circles, squares and triangles of several sizes and colours,"
           + " some overlapping, on textured backgrounds, as JPEG tf.train.Example records"
           + " (train.record, eval.record) plus label_map.pbtxt. The same --seed gives the same files."

@@ -199,6 +199,16 @@ class DataCommandsTest {
     assertThat(err.toString()).contains("annotations not found");
   }
 
+  @Test
+  void noConvertibleImageIsAnErrorAndWritesNothing() throws IOException {
+    Files.writeString(dir.resolve("x.csv"), "gone.jpg,1,1,5,5,cat\n");
+    assertThat(run("create_tfrecord", "--from", "csv", "--images", dir.toString(), "--annotations",
+        dir.resolve("x.csv").toString(), "--output", dir.resolve("x").toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("none of the 1 images could be converted").contains("gone.jpg");
+    assertThat(dir.resolve("x-00000-of-00001")).doesNotExist();
+    assertThat(dir.resolve("x-00000-of-00001.tmp")).doesNotExist();
+  }
+
   private static void writeImage(Path file, int w, int h) throws IOException {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     ImageIO.write(img, file.toString().endsWith(".png") ? "png" : "jpeg", file.toFile());

@@ -65,7 +65,7 @@ public final class InputPipeline implements AutoCloseable {
     this.files = List.copyOf(b.files);
     this.batchSize = b.batchSize;
     this.options = b.options;
-    this.transform = b.transform;
+    this.transform = b.augmentation.andThen(b.resizer);
     this.seed = b.seed;
     this.decoder = new ExampleDecoder(b.labelMap);
     this.position = b.start;
@@ -211,7 +211,11 @@ public final class InputPipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      ready.offer(new Ready(null, null, t));
+      try {
+        ready.put(new Ready(null, null, t));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -235,7 +239,8 @@ public final class InputPipeline implements AutoCloseable {
     private final List<Path> files;
     private final int batchSize;
     private PipelineOptions options = PipelineOptions.defaults();
-    private ExampleTransform transform = ExampleTransform.identity();
+    private ExampleTransform augmentation = ExampleTransform.identity();
+    private ExampleTransform resizer = ExampleTransform.identity();
     private LabelMap labelMap;
     private long seed;
     private PipelinePosition start = PipelinePosition.START;
@@ -253,9 +258,15 @@ public final class InputPipeline implements AutoCloseable {
       return this;
     }
 
-    /** Augmentations then the image resizer, as one transform. */
-    public Builder transform(ExampleTransform v) {
-      transform = Objects.requireNonNull(v);
+    /** The data augmentation (training only), applied first; none by default. */
+    public Builder augmentation(ExampleTransform v) {
+      augmentation = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** The model's image_resizer, applied after the augmentation; none by default. */
+    public Builder resizer(ExampleTransform v) {
+      resizer = Objects.requireNonNull(v);
       return this;
     }
 

@@ -22,7 +22,8 @@ public final class InputReaders {
 
   /**
    * The pipeline for {@code reader} (its field path, e.g. "train_input_reader", names it in
-   * errors), not yet opened: add the transform, seed and start position, then {@code open()}.
+   * errors), not yet opened: add the augmentation, resizer, seed and start position, then
+   * {@code open()}.
    */
   public static InputPipeline.Builder builder(
       InputReader reader, String fieldPath, int batchSize, boolean skipCorruptRecords, int numThreads) {
@@ -69,8 +70,9 @@ public final class InputReaders {
         positive(r.getMaxNumberOfBoxes(), fieldPath + ".max_number_of_boxes"),
         Math.max(1, r.getNumReaders()),
         Math.max(1, r.getReadBlockLength()),
-        Math.max(1, r.getNumPrefetchBatches()),
-        true,
+        r.getNumPrefetchBatches() > 0 ? r.getNumPrefetchBatches() : 2, // -1 is tf.data's AUTOTUNE
+        // Training graphs have a fixed batch size; evaluation must see every image.
+        !fieldPath.startsWith("eval_input_reader"),
         skipCorruptRecords,
         Math.max(1, numThreads));
   }

@@ -1,5 +1,6 @@
 package dev.finetune.data.tfrecord;
 
+import dev.finetune.util.MaskedCrc32c;
 import dev.finetune.data.DataException;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -30,6 +31,7 @@ public final class TfRecordReader implements Closeable {
   private final Path file;
   private final RecordInput in;
   private long index;
+  private boolean broken;
 
   private TfRecordReader(Path file, RecordInput in) {
     this.file = file;
@@ -66,11 +68,17 @@ public final class TfRecordReader implements Closeable {
 
   /** The next record, or null at the end of the file. */
   public TfRecord next() {
+    if (broken) {
+      return null;
+    }
     try {
       return readRecord();
-    } catch (java.util.zip.ZipException e) {
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      // A damaged or cut GZIP stream cannot be resynchronised: nothing after this point is readable.
+      broken = true;
       throw new CorruptRecordException(
-          file, index, in.position(), "GZIP data is damaged (" + e.getMessage() + ")");
+          file, index, in.position(), "the GZIP data is damaged or truncated (" + e.getMessage()
+              + "); nothing after this point can be read");
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + file + ": " + e.getMessage(), e);
     }
@@ -118,7 +126,7 @@ public final class TfRecordReader implements Closeable {
     int read = in.read(body, 0, body.length);
     if (read == body.length) {
       int stored = ByteBuffer.wrap(body, n, FOOTER).order(ByteOrder.LITTLE_ENDIAN).getInt();
-      if (stored == MaskedCrc32c.of(body, 0, n)) {
+      if (stored == MaskedCrc32c.maskedCrc(body, 0, n)) {
         byte[] data = n == body.length ? body : java.util.Arrays.copyOf(body, n);
         return new TfRecord(file, recordIndex, offset, data);
       }
@@ -191,7 +199,7 @@ public final class TfRecordReader implements Closeable {
       return false;
     }
     int stored = ByteBuffer.wrap(bytes, p + 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    return stored == MaskedCrc32c.of(bytes, p, 8);
+    return stored == MaskedCrc32c.maskedCrc(bytes, p, 8);
   }
 
   private static boolean isGzip(byte[] head) {

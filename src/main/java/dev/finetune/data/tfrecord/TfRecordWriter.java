@@ -1,5 +1,6 @@
 package dev.finetune.data.tfrecord;
 
+import dev.finetune.util.MaskedCrc32c;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -49,11 +50,11 @@ public final class TfRecordWriter implements Closeable {
   public void write(byte[] data) throws IOException {
     header.clear();
     header.putLong(data.length);
-    header.putInt(MaskedCrc32c.of(header.array(), 0, 8));
+    header.putInt(MaskedCrc32c.maskedCrc(header.array(), 0, 8));
     out.write(header.array());
     out.write(data);
     footer.clear();
-    footer.putInt(MaskedCrc32c.of(data));
+    footer.putInt(MaskedCrc32c.maskedCrc(data));
     out.write(footer.array());
     records++;
   }
@@ -64,6 +65,24 @@ public final class TfRecordWriter implements Closeable {
 
   public Path file() {
     return file;
+  }
+
+  /** Discards what was written: the temporary file is deleted and {@code FILE} is left as it was. */
+  public void abort() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // the file is deleted next; a failed flush does not matter
+    }
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // a stray .tmp file is harmless; the real file was not touched
+    }
   }
 
   @Override

@@ -38,15 +38,14 @@ public final class InputPipelineBenchmark {
         dir);
     List<Path> files = List.of(dir.resolve(DemoDataset.TRAIN));
     ExampleTransform ssd = Preprocessor.fromConfig(List.of(
-            TextFormat.parse("random_horizontal_flip { }", PreprocessingStep.class),
-            TextFormat.parse("ssd_random_crop { }", PreprocessingStep.class)))
-        .andThen(ImageResizers.fixedShape(300, 300, Resize.Method.BILINEAR));
-    ExampleTransform resizeOnly = ImageResizers.fixedShape(300, 300, Resize.Method.BILINEAR);
+        TextFormat.parse("random_horizontal_flip { }", PreprocessingStep.class),
+        TextFormat.parse("ssd_random_crop { }", PreprocessingStep.class)));
+    ExampleTransform none = ExampleTransform.identity();
 
     System.out.printf("Machine: %d cores; batch %d; %.0f s per measurement after a warm-up%n", cores, BATCH, seconds);
     double ssd1 = measure(files, ssd, 1, seconds);
     double ssdAll = measure(files, ssd, cores, seconds);
-    double resize1 = measure(files, resizeOnly, 1, seconds);
+    double resize1 = measure(files, none, 1, seconds);
     report("decode + flip + ssd_random_crop + resize 300x300, 1 thread", ssd1);
     report("decode + flip + ssd_random_crop + resize 300x300, " + cores + " threads", ssdAll);
     report("decode + resize 300x300 (no augmentation), 1 thread", resize1);
@@ -64,9 +63,10 @@ public final class InputPipelineBenchmark {
         imagesPerSecond / TRAINING_IMAGES_PER_SECOND, TRAINING_IMAGES_PER_SECOND);
   }
 
-  private static double measure(List<Path> files, ExampleTransform transform, int threads, double seconds) {
+  private static double measure(List<Path> files, ExampleTransform augmentation, int threads, double seconds) {
     PipelineOptions options = PipelineOptions.defaults().withNumThreads(threads).withShuffleBufferSize(64);
-    try (InputPipeline p = InputPipeline.builder(files, BATCH).options(options).transform(transform).seed(1).open()) {
+    try (InputPipeline p = InputPipeline.builder(files, BATCH).options(options)
+        .augmentation(augmentation).resizer(ImageResizers.fixedShape(300, 300, Resize.Method.BILINEAR)).seed(1).open()) {
       long warmUntil = System.nanoTime() + (long) (seconds * 0.2e9);
       while (System.nanoTime() < warmUntil) {
         p.next();

@@ -74,14 +74,14 @@ class InputPipelineTest {
   void sameSeedGivesTheSameBatchesWhateverTheThreadCount() {
     List<DetectionBatch> one;
     List<DetectionBatch> three;
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).transform(RANDOM).seed(11).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).augmentation(RANDOM).seed(11).open()) {
       one = take(p, 15); // crosses two epoch boundaries
     }
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).transform(RANDOM).seed(11).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).augmentation(RANDOM).seed(11).open()) {
       three = take(p, 15);
     }
     assertSameBatches(one, three);
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(2)).transform(RANDOM).seed(12).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(2)).augmentation(RANDOM).seed(12).open()) {
       List<DetectionBatch> other = take(p, 3);
       assertThat(other.stream().map(b -> List.of(b.sourceIds())).toList())
           .isNotEqualTo(one.subList(0, 3).stream().map(b -> List.of(b.sourceIds())).toList());
@@ -92,13 +92,16 @@ class InputPipelineTest {
   void stockSsdAugmentationAndResizerAreDeterministicAcrossThreadCounts() throws Exception {
     ExampleTransform ssd = dev.finetune.data.augment.Preprocessor.fromConfig(List.of(
             com.google.protobuf.TextFormat.parse("random_horizontal_flip { }", dev.finetune.proto.PreprocessingStep.class),
-            com.google.protobuf.TextFormat.parse("ssd_random_crop { }", dev.finetune.proto.PreprocessingStep.class)))
-        .andThen(dev.finetune.data.augment.ImageResizers.fixedShape(12, 10, dev.finetune.data.augment.Resize.Method.BILINEAR));
+            com.google.protobuf.TextFormat.parse("ssd_random_crop { }", dev.finetune.proto.PreprocessingStep.class)));
+    ExampleTransform resizer =
+        dev.finetune.data.augment.ImageResizers.fixedShape(12, 10, dev.finetune.data.augment.Resize.Method.BILINEAR);
     List<DetectionBatch> one;
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).transform(ssd).seed(3).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(1)).augmentation(ssd).resizer(resizer)
+        .seed(3).open()) {
       one = take(p, 8);
     }
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).transform(ssd).seed(3).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(shuffled(3)).augmentation(ssd).resizer(resizer)
+        .seed(3).open()) {
       assertSameBatches(take(p, 8), one);
     }
     assertThat(one.get(0).height()).isEqualTo(12);
@@ -109,7 +112,7 @@ class InputPipelineTest {
   void restoringAPositionContinuesExactly() {
     List<DetectionBatch> full;
     List<PipelinePosition> positions = new ArrayList<>();
-    try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(2)).transform(RANDOM).seed(5).open()) {
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(2)).augmentation(RANDOM).seed(5).open()) {
       full = new ArrayList<>();
       for (int i = 0; i < 14; i++) {
         full.add(p.next());
@@ -118,7 +121,7 @@ class InputPipelineTest {
     }
     for (int k : new int[] {0, 6, 7, 10}) {
       PipelinePosition at = PipelinePosition.parse(positions.get(k).toString());
-      try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(3)).transform(RANDOM).seed(5)
+      try (InputPipeline p = InputPipeline.builder(List.of(train), 3).options(shuffled(3)).augmentation(RANDOM).seed(5)
           .startAt(at).open()) {
         assertSameBatches(take(p, 14 - k - 1), full.subList(k + 1, 14));
       }
@@ -148,6 +151,79 @@ class InputPipelineTest {
       }
     }
     assertThat(batches).isEqualTo(NUM_TRAIN / 5);
+  }
+
+  @Test
+  void filesAreInterleavedReadBlockLengthRecordsAtATime() throws IOException {
+    Path a = dir.resolve("a.record");
+    Path b = dir.resolve("b.record");
+    copyRecords(train, a, 0, 5, -1);
+    copyRecords(train, b, 5, 3, -1);
+    PipelineOptions opts = PipelineOptions.inOrderOnce().withNumReaders(2).withReadBlockLength(2).withNumThreads(2);
+    List<String> ids = new ArrayList<>();
+    try (InputPipeline p = InputPipeline.builder(List.of(a, b), 1).options(opts).open()) {
+      for (DetectionBatch batch = p.next(); batch != null; batch = p.next()) {
+        ids.add(batch.sourceIds()[0].substring("train_0000".length()));
+      }
+    }
+    assertThat(ids).containsExactly("00", "01", "05", "06", "02", "03", "07", "04");
+  }
+
+  @Test
+  void skippedUnusableRecordsKeepResumeExact() throws IOException {
+    Path mixed = dir.resolve("mixed.record");
+    copyRecords(train, mixed, 0, NUM_TRAIN, 4); // a record with an undecodable image after every 4th
+    PipelineOptions opts = shuffled(2).withSkipCorruptRecords(true);
+    List<DetectionBatch> full = new ArrayList<>();
+    PipelinePosition at;
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).augmentation(RANDOM).seed(9).open()) {
+      for (int i = 0; i < 12; i++) {
+        full.add(p.next());
+      }
+      assertThat(p.stats().badExamples()).isPositive();
+    }
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts).augmentation(RANDOM).seed(9).open()) {
+      take(p, 5);
+      at = p.position();
+    }
+    try (InputPipeline p = InputPipeline.builder(List.of(mixed), 3).options(opts.withNumThreads(1)).augmentation(RANDOM)
+        .seed(9).startAt(at).open()) {
+      assertSameBatches(take(p, 7), full.subList(5, 12));
+    }
+  }
+
+  /** Copies records [from, from + count) of {@code src}; after every {@code badEvery}-th adds one whose JPEG is cut. */
+  private static void copyRecords(Path src, Path dst, int from, int count, int badEvery) throws IOException {
+    try (TfRecordReader reader = TfRecordReader.open(src);
+        dev.finetune.data.tfrecord.TfRecordWriter writer = dev.finetune.data.tfrecord.TfRecordWriter.create(dst)) {
+      reader.skip(from);
+      for (int i = 0; i < count; i++) {
+        TfRecord r = reader.next();
+        writer.write(r.data());
+        if (badEvery > 0 && i % badEvery == badEvery - 1) {
+          var a = new ExampleDecoder(null).annotations(r);
+          writer.write(dev.finetune.data.example.ExampleEncoder.encode("bad" + i, "bad" + i,
+              Arrays.copyOf(a.encoded(), 40), "jpeg", a.height(), a.width(), List.of()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void shuffledEpochsEachHoldEveryExampleOnceInADifferentOrder() {
+    PipelineOptions opts = shuffled(2).withNumEpochs(2).withDropRemainder(false);
+    List<String> ids = new ArrayList<>();
+    try (InputPipeline p = InputPipeline.builder(List.of(train), 1).options(opts).seed(21).open()) {
+      for (DetectionBatch b = p.next(); b != null; b = p.next()) {
+        ids.add(b.sourceIds()[0]);
+      }
+    }
+    assertThat(ids).hasSize(2 * NUM_TRAIN);
+    List<String> first = ids.subList(0, NUM_TRAIN);
+    List<String> second = ids.subList(NUM_TRAIN, 2 * NUM_TRAIN);
+    assertThat(first).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(second);
+    assertThat(first).isNotEqualTo(second);
+    assertThat(first).isNotEqualTo(first.stream().sorted().toList());
   }
 
   @Test
@@ -236,7 +312,7 @@ class InputPipelineTest {
           ex.difficult(), ex.isCrowd());
     };
     try (InputPipeline p = InputPipeline.builder(List.of(train), 4).options(PipelineOptions.inOrderOnce())
-        .transform(ragged).open()) {
+        .augmentation(ragged).open()) {
       assertThatThrownBy(p::next).hasMessageContaining("fixed_shape_resizer");
     }
   }

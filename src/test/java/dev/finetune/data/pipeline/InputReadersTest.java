@@ -30,6 +30,8 @@ class InputReadersTest {
     assertThat(o.shuffleBufferSize()).isEqualTo(2048);
     assertThat(o.numReaders()).isEqualTo(64);
     assertThat(o.skipCorruptRecords()).isTrue();
+    assertThat(o.dropRemainder()).as("evaluation keeps a last partial batch").isFalse();
+    assertThat(InputReaders.options(reader, "train_input_reader", false, 1).dropRemainder()).isTrue();
     assertThat(o.numThreads()).isEqualTo(3);
     assertThat(InputReaders.files(reader, "eval_input_reader"))
         .containsExactly(dir.resolve("eval.record"), dir.resolve("train.record"));

@@ -142,18 +142,41 @@ class TfRecordReaderTest {
   }
 
   @Test
+  void truncatedGzipFileKeepsItsCompleteRecordsAndThenEnds() throws IOException {
+    Path file = dir.resolve("t.gz");
+    try (TfRecordWriter writer = TfRecordWriter.createGzip(file)) {
+      for (byte[] p : payloads()) {
+        writer.write(p);
+      }
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(bytes, bytes.length - 30));
+    List<CorruptRecordException> damaged = new ArrayList<>();
+    List<TfRecord> good = readAll(file, damaged);
+    assertThat(damaged).singleElement().satisfies(e -> assertThat(e.reason()).contains("GZIP data is damaged or truncated"));
+    assertThat(good.size()).isLessThan(payloads().size());
+    for (int i = 0; i < good.size(); i++) {
+      assertThat(good.get(i).data()).isEqualTo(payloads().get(i));
+    }
+  }
+
+  @Test
+  void abortedWriterLeavesTheEarlierFileUntouched() throws IOException {
+    Path file = writeFile("keep.tfrecord", payloads());
+    byte[] before = Files.readAllBytes(file);
+    TfRecordWriter writer = TfRecordWriter.create(file);
+    writer.write(new byte[] {9, 9, 9});
+    writer.abort();
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    assertThat(Files.exists(file.resolveSibling("keep.tfrecord.tmp"))).isFalse();
+  }
+
+  @Test
   void missingFileIsADataError() {
     assertThatThrownBy(() -> TfRecordReader.open(dir.resolve("nope.record")))
         .isInstanceOf(DataException.class)
         .hasMessageContaining("not found")
         .hasMessageContaining("nope.record");
-  }
-
-  @Test
-  void maskRoundTrips() {
-    for (int v : new int[] {0, 1, -1, 0x12345678, 0xa282ead8}) {
-      assertThat(MaskedCrc32c.unmask(MaskedCrc32c.mask(v))).isEqualTo(v);
-    }
   }
 
   private static List<byte[]> payloads() {

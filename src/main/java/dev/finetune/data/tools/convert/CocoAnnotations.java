@@ -26,6 +26,15 @@ public final class CocoAnnotations {
   private CocoAnnotations() {}
 
   public static SourceDataset read(Path json) throws IOException {
+    try {
+      return parse(json);
+    } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException | ClassCastException e) {
+      // Gson's accessors throw these when a field is missing or has the wrong type.
+      throw new DataException(json + ": not a COCO instances file: a field has the wrong type (" + e.getMessage() + ")");
+    }
+  }
+
+  private static SourceDataset parse(Path json) throws IOException {
     JsonObject root;
     try (Reader r = Files.newBufferedReader(json, StandardCharsets.UTF_8)) {
       JsonElement e = JsonParser.parseReader(r);
@@ -45,8 +54,8 @@ public final class CocoAnnotations {
     List<SourceDataset.Category> categories = new ArrayList<>();
     for (JsonElement c : root.getAsJsonArray("categories")) {
       JsonObject o = c.getAsJsonObject();
-      int id = o.get("id").getAsInt();
-      String name = o.get("name").getAsString();
+      int id = field(o, "id", json, "a category").getAsInt();
+      String name = field(o, "name", json, "category " + id).getAsString();
       categoryNames.put(id, name);
       categories.add(new SourceDataset.Category(id, name));
     }
@@ -54,25 +63,29 @@ public final class CocoAnnotations {
     Map<Long, List<SourceDataset.Box>> boxesById = new LinkedHashMap<>();
     for (JsonElement i : root.getAsJsonArray("images")) {
       JsonObject o = i.getAsJsonObject();
-      long id = o.get("id").getAsLong();
-      fileById.put(id, o.get("file_name").getAsString());
+      long id = field(o, "id", json, "an image").getAsLong();
+      fileById.put(id, field(o, "file_name", json, "image " + id).getAsString());
       boxesById.put(id, new ArrayList<>());
     }
     JsonArray annotations = root.getAsJsonArray("annotations");
     for (int n = 0; n < annotations.size(); n++) {
       JsonObject a = annotations.get(n).getAsJsonObject();
       String where = json.getFileName() + " annotation " + n + (a.has("id") ? " (id " + a.get("id") + ")" : "");
-      long imageId = a.get("image_id").getAsLong();
+      long imageId = field(a, "image_id", json, where).getAsLong();
       List<SourceDataset.Box> boxes = boxesById.get(imageId);
       if (boxes == null) {
         throw new DataException(json + ": " + where + " refers to image_id " + imageId + ", which is not in 'images'");
       }
-      int category = a.get("category_id").getAsInt();
+      int category = field(a, "category_id", json, where).getAsInt();
       String label = categoryNames.get(category);
       if (label == null) {
         throw new DataException(json + ": " + where + " has category_id " + category + ", which is not in 'categories'");
       }
-      JsonArray bbox = a.getAsJsonArray("bbox");
+      JsonElement box = field(a, "bbox", json, where);
+      if (!box.isJsonArray() || box.getAsJsonArray().size() != 4) {
+        throw new DataException(json + ": " + where + " has bbox " + box + "; expected [x, y, width, height]");
+      }
+      JsonArray bbox = box.getAsJsonArray();
       double x = bbox.get(0).getAsDouble();
       double y = bbox.get(1).getAsDouble();
       double w = bbox.get(2).getAsDouble();
@@ -83,5 +96,13 @@ public final class CocoAnnotations {
     List<SourceDataset.Image> images = new ArrayList<>();
     fileById.forEach((id, file) -> images.add(new SourceDataset.Image(file, boxesById.get(id), "image id " + id)));
     return new SourceDataset(images, categories);
+  }
+
+  private static JsonElement field(JsonObject o, String key, Path json, String what) {
+    JsonElement e = o.get(key);
+    if (e == null || e.isJsonNull()) {
+      throw new DataException(json + ": " + what + " has no '" + key + "'");
+    }
+    return e;
   }
 }

@@ -84,17 +84,18 @@ public final class TfRecordCreator {
           boxes += c.boxes();
         }
       }
-    } finally {
-      for (TfRecordWriter w : writers) {
-        w.close();
-      }
+    } catch (IOException | RuntimeException | Error e) {
+      // Leave existing shards of an earlier run as they were rather than half-written.
+      writers.forEach(TfRecordWriter::abort);
+      throw e;
     }
     if (images == 0) {
-      for (Path shard : shards) {
-        Files.deleteIfExists(shard);
-      }
+      writers.forEach(TfRecordWriter::abort);
       throw new DataException("none of the " + dataset.images().size() + " images could be converted; first: "
           + skippedImages.get(0));
+    }
+    for (TfRecordWriter w : writers) {
+      w.close();
     }
     Path labelMapFile = prefix.resolveSibling("label_map.pbtxt");
     LabelMapFile.write(map, labelMapFile);
