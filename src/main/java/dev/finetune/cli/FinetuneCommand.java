@@ -22,6 +22,10 @@ import picocli.CommandLine.Mixin;
       TrainCommand.class,
       DescribeModelCommand.class,
       ValidateConfigCommand.class,
+      InspectCheckpointCommand.class,
+      CreateTfRecordCommand.class,
+      InspectRecordsCommand.class,
+      MakeDemoDataCommand.class,
     },
     footer = {
       "",

@@ -2,6 +2,8 @@ package dev.finetune.config;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.finetune.checkpoint.CheckpointException;
+import dev.finetune.checkpoint.CheckpointLocator;
 import dev.finetune.proto.InputReader;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
@@ -24,10 +26,12 @@ final class ConfigPaths {
   static void check(TrainEvalPipelineConfig config, SourceLocator locator, List<String> missing) {
     findPlaceholders(config, "", locator, missing);
     String checkpoint = config.getTrainConfig().getFineTuneCheckpoint();
-    if (!checkpoint.isEmpty() && !checkpoint.contains(PLACEHOLDER) && !checkpointExists(checkpoint)) {
-      missing.add(locator.where("train_config.fine_tune_checkpoint") + ": checkpoint \"" + checkpoint
-          + "\" not found (looked for " + UserPaths.resolve(checkpoint) + ".index, or a directory"
-          + " with a 'checkpoint' file or variables/variables.index)");
+    if (!checkpoint.isEmpty() && !checkpoint.contains(PLACEHOLDER)) {
+      try {
+        CheckpointLocator.resolve(UserPaths.resolve(checkpoint));
+      } catch (CheckpointException e) {
+        missing.add(locator.where("train_config.fine_tune_checkpoint") + ": " + e.getMessage());
+      }
     }
     if (config.hasTrainInputReader()) {
       checkReader(config.getTrainInputReader(), "train_input_reader", locator, missing);
@@ -53,17 +57,6 @@ final class ConfigPaths {
             + ": no record file matches \"" + input + "\" (" + UserPaths.resolve(input) + ")");
       }
     }
-  }
-
-  /** True when a TF1 prefix, a directory with a checkpoint state file, or a SavedModel exists. */
-  static boolean checkpointExists(String checkpoint) {
-    Path p = UserPaths.resolve(checkpoint);
-    if (Files.isDirectory(p)) {
-      return Files.isRegularFile(p.resolve("checkpoint"))
-          || Files.isRegularFile(p.resolve("variables.index"))
-          || Files.isRegularFile(p.resolve("variables").resolve("variables.index"));
-    }
-    return Files.isRegularFile(Path.of(p + ".index"));
   }
 
   /** A path that exists, or a glob ({@code *}, {@code ?}, {@code [..]}) in its last part that matches. */
