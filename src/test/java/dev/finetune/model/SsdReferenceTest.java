@@ -2,6 +2,7 @@ package dev.finetune.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.checkpoint.CheckpointReader;
 import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.model.ssd.SsdNetwork;
 import dev.finetune.proto.DetectionModel;
@@ -41,6 +42,26 @@ class SsdReferenceTest {
               .sorted()
               .toList();
       assertThat(actual).hasSize(199).containsExactlyElementsOf(expected.stream().sorted().toList());
+    }
+  }
+
+  @Test
+  void everyVariableMatchesTheApisCheckpointEntry() throws IOException {
+    try (Graph g = new Graph();
+        CheckpointReader ckpt =
+            CheckpointReader.openPrefix(ReferenceFixture.dir().resolve("init_ckpt"))) {
+      Built b = build(g, ReferenceFixture.model());
+      List<String> ours =
+          modelVariables(b).stream()
+              .map(v -> v.name() + " " + java.util.Arrays.toString(v.shape()))
+              .sorted()
+              .toList();
+      List<String> theirs =
+          ckpt.entries().stream()
+              .map(e -> e.name() + " " + java.util.Arrays.toString(e.shape()))
+              .sorted()
+              .toList();
+      assertThat(ours).hasSize(199).containsExactlyElementsOf(theirs);
     }
   }
 
