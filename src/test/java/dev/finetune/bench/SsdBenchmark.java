@@ -213,6 +213,12 @@ public final class SsdBenchmark {
       xs[i] = vars.get(i).value().asOutput();
     }
     Output<?>[] grads = g.addGradients(model.totalLoss().asOutput(), xs);
+    // Updates wait for every gradient (TF1's gate_gradients): ApplyMomentum writes in place.
+    List<Op> gradientsDone = new ArrayList<>();
+    for (Output<?> gr : grads) {
+      gradientsDone.add(tf.identity((Operand<TFloat32>) gr));
+    }
+    Ops gated = tf.withControlDependencies(gradientsDone);
     Ops slots = tf.withSubScope("Momentum");
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
@@ -220,9 +226,9 @@ public final class SsdBenchmark {
       Variable<TFloat32> accum = slots.variable(Shape.of(v.shape()), TFloat32.class);
       init.add(slots.assign(accum, slots.zeros(slots.constant(v.shape()), TFloat32.class)));
       ops.add(
-          tf.train.applyMomentum(
-              (Variable<TFloat32>) v.variable(), accum, tf.constant(0.004f),
-              (Operand<TFloat32>) grads[i], tf.constant(0.9f)));
+          gated.train.applyMomentum(
+              (Variable<TFloat32>) v.variable(), accum, gated.constant(0.004f),
+              (Operand<TFloat32>) grads[i], gated.constant(0.9f)));
     }
     return ops;
   }
