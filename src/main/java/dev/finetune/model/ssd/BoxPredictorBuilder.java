@@ -33,7 +33,11 @@ public final class BoxPredictorBuilder {
                 c.getBoxCodeSize(),
                 c.getApplySigmoidToScores(),
                 c.getClassPredictionBiasInit(),
-                c.getUseDepthwise()),
+                c.getUseDepthwise(),
+                c.hasBoxEncodingsClipRange()
+                    ? new ConvolutionalBoxPredictor.BoxEncodingsClip(
+                        c.getBoxEncodingsClipRange().getMin(), c.getBoxEncodingsClipRange().getMax())
+                    : null),
             numClasses);
       }
       case BOXPREDICTORONEOF_NOT_SET -> throw new ConfigException(

@@ -30,7 +30,11 @@ public final class ConvolutionalBoxPredictor {
       int boxCodeSize,
       boolean applySigmoidToScores,
       float classPredictionBiasInit,
-      boolean useDepthwise) {}
+      boolean useDepthwise,
+      BoxEncodingsClip boxEncodingsClip) {}
+
+  /** {@code box_encodings_clip_range}: box codes clipped to [min, max]; null when unset. */
+  public record BoxEncodingsClip(float min, float max) {}
 
   /** Raw predictions, concatenated over the feature maps. */
   public record Predictions(Operand<TFloat32> boxEncodings, Operand<TFloat32> classPredictions) {}
@@ -52,6 +56,12 @@ public final class ConvolutionalBoxPredictor {
       throw new ConfigException(
           at + "dropout_keep_probability: " + config.dropoutKeepProbability()
               + " must be in (0, 1]");
+    }
+    if (config.boxEncodingsClip() != null
+        && !(config.boxEncodingsClip().min() <= config.boxEncodingsClip().max())) {
+      throw new ConfigException(
+          at + "box_encodings_clip_range: min " + config.boxEncodingsClip().min()
+              + " must not exceed max " + config.boxEncodingsClip().max());
     }
     if (config.maxDepth() > 0 && config.minDepth() > config.maxDepth()) {
       throw new ConfigException(
@@ -106,6 +116,12 @@ public final class ConvolutionalBoxPredictor {
       Operand<TFloat32> cls =
           head(layers, classInput, join(scope, "ClassPredictor"), a * slots, biasInit, bnTraining);
       Ops tf = layers.ops(scope);
+      if (config.boxEncodingsClip() != null) {
+        box =
+            tf.clipByValue(
+                box, tf.constant(config.boxEncodingsClip().min()),
+                tf.constant(config.boxEncodingsClip().max()));
+      }
       if (config.applySigmoidToScores()) {
         cls = tf.math.sigmoid(cls);
       }

@@ -68,4 +68,42 @@ class SsdVariantsTest {
       assertThat(m.anchors().anchorsPerLayer()).containsExactly(6 * 6 * 3, 3 * 3 * 4, 2 * 2 * 4, 1 * 4, 1 * 4, 1 * 4);
     }
   }
+
+  @Test
+  void boxEncodingsClipRangeBoundsTheCodes() throws Exception {
+    assertThat(maxAbsBoxCode("")).isGreaterThan(0.01);
+    assertThat(
+            maxAbsBoxCode(
+                "ssd { box_predictor { convolutional_box_predictor {"
+                    + " box_encodings_clip_range { min: -0.01 max: 0.01 } } } }"))
+        .isLessThanOrEqualTo(0.01);
+  }
+
+  /** The largest |box code| of the training forward (batch statistics) on two random images. */
+  static double maxAbsBoxCode(String overrides) throws Exception {
+    dev.finetune.proto.DetectionModel.Builder b = dev.finetune.proto.DetectionModel.newBuilder();
+    TextFormat.merge(SsdOverfitTest.CONFIG, b);
+    TextFormat.merge(overrides, b);
+    try (Graph g = new Graph()) {
+      SsdModel m = (SsdModel) ModelBuilder.build(b.build(), g, 2, 0);
+      try (org.tensorflow.Session s = new org.tensorflow.Session(g);
+          org.tensorflow.types.TFloat32 x =
+              dev.finetune.model.TfTestUtil.tensor(
+                  new long[] {2, 96, 96, 3}, randomImage(2 * 96 * 96 * 3))) {
+        dev.finetune.model.TfTestUtil.initialize(s, m.variables());
+        return dev.finetune.model.TfTestUtil.maxAbs(
+            dev.finetune.model.TfTestUtil.fetch(
+                s, m.trainingForward().boxEncodings(), "image_tensor", x));
+      }
+    }
+  }
+
+  static float[] randomImage(int n) {
+    java.util.Random r = new java.util.Random(2);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = r.nextFloat() * 255;
+    }
+    return x;
+  }
 }
