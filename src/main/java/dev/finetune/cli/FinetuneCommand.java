@@ -20,12 +20,13 @@ import picocli.CommandLine.Mixin;
     },
     subcommands = {
       TrainCommand.class,
-      DescribeModelCommand.class,
+      DemoCommand.class,
       ValidateConfigCommand.class,
       InspectCheckpointCommand.class,
       CreateTfRecordCommand.class,
       InspectRecordsCommand.class,
       MakeDemoDataCommand.class,
+      DescribeModelCommand.class,
     },
     footer = {
       "",
