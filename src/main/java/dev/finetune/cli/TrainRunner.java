@@ -6,6 +6,7 @@ import dev.finetune.config.ConfigException;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,11 @@ final class TrainRunner {
         PipelineConfigLoader.load(options.pipelineConfigPath, options.overrides, options.numTrainSteps)
             .requireRunnable();
     config.warnings().forEach(w -> log.warn("{}: {}", config.source(), w));
+    List<String> unsupported = SupportCheck.unsupported(config.proto());
+    if (!unsupported.isEmpty()) {
+      throw new ConfigException(config.source() + " uses what finetune does not support yet:\n  "
+          + String.join("\n  ", unsupported));
+    }
     log.info("Pipeline config {}:\n{}", config.source(),
         String.join("\n", ConfigSummary.lines(config.proto())));
     String what = options.checkpointDir != null ? "evaluation (--checkpoint_dir)" : "training";

@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     description = {
       "Check a pipeline.config and print what it will do.",
-      "Missing input files and checkpoints are warnings here (errors when training starts).",
+      "Missing input files and checkpoints, and settings finetune does not support yet, are",
+      "warnings here (errors when training starts).",
       "Exit 0 when the config is valid, 2 when not.",
       "Several files: one line each and a total (handy for a folder of configs)."
     })
@@ -80,6 +81,12 @@ final class ValidateConfigCommand implements Callable<Integer> {
     if (!config.missingPaths().isEmpty()) {
       out.println("Files to fix before training:");
       config.missingPaths().forEach(w -> out.println("  - " + w));
+    }
+    List<String> unsupported = config.isValid() ? SupportCheck.unsupported(config.proto()) : List.of();
+    if (!unsupported.isEmpty()) {
+      out.println("Valid for the Object Detection API, but not supported by finetune yet (training"
+          + " refuses it):");
+      unsupported.forEach(u -> out.println("  - " + u));
     }
     if (!config.isValid()) {
       PrintWriter err = spec.commandLine().getErr();

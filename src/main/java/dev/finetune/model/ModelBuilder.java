@@ -31,8 +31,16 @@ public final class ModelBuilder {
    */
   public static DetectionModel build(
       dev.finetune.proto.DetectionModel config, Graph graph, int batchSize, long seed) {
+    return new SsdModel(graph, spec(config), batchSize, seed);
+  }
+
+  /**
+   * Reads and checks {@code model { ... }} without building a graph: a {@link ConfigException}
+   * names what finetune does not support. validate_config uses it to warn before training refuses.
+   */
+  public static SsdModel.Spec spec(dev.finetune.proto.DetectionModel config) {
     return switch (config.getModelCase()) {
-      case SSD -> new SsdModel(graph, ssdSpec(config.getSsd()), batchSize, seed);
+      case SSD -> ssdSpec(config.getSsd());
       case MODEL_NOT_SET -> throw new ConfigException("model: empty; supported: " + SUPPORTED);
       default -> throw new ConfigException(
           "model." + config.getModelCase().name().toLowerCase() + " is not supported yet; supported: "

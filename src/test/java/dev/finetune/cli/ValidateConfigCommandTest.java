@@ -84,6 +84,20 @@ class ValidateConfigCommandTest {
   }
 
   @Test
+  void unsupportedModelsAndStepsAreWarnedHereAndRefusedByTraining(@TempDir Path dir) throws Exception {
+    var faster = CliTestSupport.run("validate_config", "src/test/resources/configs/faster_rcnn_resnet101_tf1.config");
+    assertThat(faster.exitCode()).isZero();
+    assertThat(faster.out()).contains("not supported by finetune yet")
+        .contains("model.faster_rcnn is not supported yet; supported: ssd with feature_extractor.type ssd_mobilenet_v1");
+    Path config = Files.writeString(dir.resolve("pipeline.config"), CONFIG.replace("num_steps: 200000",
+        "num_steps: 200000 data_augmentation_options { autoaugment_image { } }"));
+    var step = CliTestSupport.run("validate_config", config.toString());
+    assertThat(step.out()).contains("train_config.data_augmentation_options[0]").contains("autoaugment_image");
+    assertThat(CliTestSupport.run("validate_config", "configs/ssd_mobilenet_v1_demo.config").out())
+        .doesNotContain("not supported by finetune");
+  }
+
+  @Test
   void helpAndVersionWork() {
     assertThat(CliTestSupport.run("--help").out()).contains("--pipeline_config_path").contains("validate_config");
     assertThat(CliTestSupport.run("--version").out()).contains("finetune").contains("TensorFlow Java 1.1.0");
