@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Builds {@code train_config.data_augmentation_options} into one transform, steps in config order,
  * with the parameters the API's preprocessor_builder passes (proto values; for the steps it builds
  * from the set fields only, the Python defaults: they equal the proto defaults except
- * random_downscale_to_target_pixels' maximum, handled below). A step that is not implemented is a
+ * random_downscale_to_target_pixels' maximum, handled below). A step finetune lacks is a
  * {@link ConfigException}, never skipped.
  */
 public final class Preprocessor {
