@@ -112,4 +112,18 @@ class ValidateConfigCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("missing --pipeline_config_path");
   }
+
+  @Test
+  void emptyAndBinaryConfigsAreOneClearConfigError(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.config"), "# nothing yet\n\n");
+    var r = CliTestSupport.run("validate_config", empty.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains(empty + " is empty").contains("model { ... }");
+
+    Path binary = Files.write(dir.resolve("model.ckpt.index"), new byte[] {0x57, (byte) 0xfb, (byte) 0x80, 0});
+    r = CliTestSupport.run("describe_model", "--pipeline_config_path", binary.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(binary + " is not a text file").doesNotContain("Input length");
+  }
 }
