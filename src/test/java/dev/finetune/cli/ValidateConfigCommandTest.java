@@ -126,4 +126,19 @@ class ValidateConfigCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains(binary + " is not a text file").doesNotContain("Input length");
   }
+
+  @Test
+  void unbalancedBracesNameTheBlockInsteadOfTheEndOfTheFile(@TempDir Path dir) throws Exception {
+    Path unclosed = Files.writeString(dir.resolve("unclosed.config"),
+        CONFIG.replace("height: 300 width: 300 } }", "height: 300 width: 300 }"));
+    var r = CliTestSupport.run("validate_config", unclosed.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("never closed").contains("line 1 (\"model { ssd {\")")
+        .doesNotContain("Expected");
+
+    Path extra = Files.writeString(dir.resolve("extra.config"), CONFIG + "}\n# a } in a comment\n");
+    r = CliTestSupport.run("validate_config", extra.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("extra.config:17:1: this \"}\" at line 17 closes no block");
+  }
 }
