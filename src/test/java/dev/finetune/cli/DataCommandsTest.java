@@ -227,4 +227,17 @@ class DataCommandsTest {
     }
     return out;
   }
+
+  @Test
+  void outputPathBlockedByAFileIsOneFileSystemErrorNamingIt() throws IOException {
+    Path file = Files.writeString(dir.resolve("taken"), "x");
+    var r = CliTestSupport.run("make_demo_data", "--output", file.toString(), "--num_train", "1",
+        "--num_eval", "1", "--size", "16");
+    assertThat(r.exitCode()).isEqualTo(6);
+    assertThat(r.err()).contains(file + " already exists and is in the way").contains("another output path");
+    r = CliTestSupport.run("make_demo_data", "--output", file.resolve("sub").toString(), "--num_train", "1",
+        "--num_eval", "1", "--size", "16");
+    assertThat(r.exitCode()).isEqualTo(6);
+    assertThat(r.err()).contains("cannot use " + file.resolve("sub") + ": Not a directory. Check that");
+  }
 }
