@@ -240,4 +240,20 @@ class DataCommandsTest {
     assertThat(r.exitCode()).isEqualTo(6);
     assertThat(r.err()).contains("cannot use " + file.resolve("sub") + ": Not a directory. Check that");
   }
+
+  @Test
+  void inspectingAnEmptyOrNonRecordFileSaysSoWithoutEmptyStatistics() throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty.record"));
+    var r = CliTestSupport.run("inspect_records", empty.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.out()).contains("Records: 0 good, 0 damaged, 0 unusable").doesNotContain("Box size");
+    assertThat(r.err()).contains("no records in " + empty + ": the file is empty");
+
+    Path jpeg = dir.resolve("photo.jpg");
+    writeImage(jpeg, 20, 10);
+    r = CliTestSupport.run("inspect_records", jpeg.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.out()).contains("1 damaged").contains("not a TFRecord file").doesNotContain("Boxes per image");
+    assertThat(r.err()).contains("every record is damaged or unusable");
+  }
 }
