@@ -2,6 +2,7 @@ package dev.finetune.config;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.finetune.ExitCode;
 import dev.finetune.checkpoint.CheckpointException;
 import dev.finetune.checkpoint.CheckpointLocator;
 import dev.finetune.proto.InputReader;
@@ -23,14 +24,21 @@ final class ConfigPaths {
 
   private ConfigPaths() {}
 
-  static void check(TrainEvalPipelineConfig config, SourceLocator locator, List<String> missing) {
+  /**
+   * Adds one line per missing file to {@code missing} and returns the exit code its first line
+   * calls for (null when nothing is missing): a placeholder is a config error, a missing checkpoint
+   * a checkpoint error, missing records or label maps a data error.
+   */
+  static ExitCode check(TrainEvalPipelineConfig config, SourceLocator locator, List<String> missing) {
     findPlaceholders(config, "", locator, missing);
+    ExitCode first = missing.isEmpty() ? null : ExitCode.USAGE_OR_CONFIG;
     String checkpoint = config.getTrainConfig().getFineTuneCheckpoint();
     if (!checkpoint.isEmpty() && !checkpoint.contains(PLACEHOLDER)) {
       try {
         CheckpointLocator.resolve(UserPaths.resolve(checkpoint));
       } catch (CheckpointException e) {
         missing.add(locator.where("train_config.fine_tune_checkpoint") + ": " + e.getMessage());
+        first = first == null ? ExitCode.CHECKPOINT : first;
       }
     }
     if (config.hasTrainInputReader()) {
@@ -39,6 +47,7 @@ final class ConfigPaths {
     for (int i = 0; i < config.getEvalInputReaderCount(); i++) {
       checkReader(config.getEvalInputReader(i), "eval_input_reader[" + i + "]", locator, missing);
     }
+    return first == null && !missing.isEmpty() ? ExitCode.DATA : first;
   }
 
   private static void checkReader(

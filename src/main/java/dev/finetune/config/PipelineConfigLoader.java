@@ -1,5 +1,6 @@
 package dev.finetune.config;
 
+import dev.finetune.ExitCode;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -76,9 +77,9 @@ public final class PipelineConfigLoader {
     List<String> missing = new ArrayList<>();
     TrainEvalPipelineConfig effective = Deprecations.resolve(builder.build(), warnings);
     ConfigValidator.validate(effective, locator, problems);
-    ConfigPaths.check(effective, locator, missing);
+    ExitCode missingCode = ConfigPaths.check(effective, locator, missing);
     return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems),
-        List.copyOf(missing));
+        List.copyOf(missing), missingCode);
   }
 
   private static boolean hasNoContent(String text) {

@@ -141,4 +141,26 @@ class ValidateConfigCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("extra.config:17:1: this \"}\" at line 17 closes no block");
   }
+
+  @Test
+  void trainingWithMissingFilesExitsWithTheCodeOfWhatIsMissing(@TempDir Path dir) throws Exception {
+    Path run = dir.resolve("run");
+    Path placeholder = Files.writeString(dir.resolve("placeholder.config"), CONFIG);
+    var r = CliTestSupport.run("--pipeline_config_path", placeholder.toString(), "--model_dir", run.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("still the stock placeholder");
+
+    String noPlaceholder = CONFIG.replace("PATH_TO_BE_CONFIGURED/model.ckpt", dir + "/model.ckpt");
+    Path noCheckpoint = Files.writeString(dir.resolve("nockpt.config"), noPlaceholder);
+    r = CliTestSupport.run("--pipeline_config_path", noCheckpoint.toString(), "--model_dir", run.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(4);
+    assertThat(r.err()).contains("train_config.fine_tune_checkpoint");
+
+    Files.writeString(dir.resolve("model.ckpt.index"), "x");
+    Path noData = Files.writeString(dir.resolve("nodata.config"), noPlaceholder);
+    r = CliTestSupport.run("--pipeline_config_path", noData.toString(), "--model_dir", run.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+    assertThat(r.err()).contains("no record file matches \"train.record\"")
+        .contains("label map \"pet_label_map.pbtxt\" not found");
+  }
 }
