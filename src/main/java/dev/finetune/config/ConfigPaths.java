@@ -56,16 +56,22 @@ final class ConfigPaths {
     if (!labelMap.isEmpty() && !labelMap.contains(PLACEHOLDER)
         && !Files.isRegularFile(UserPaths.resolve(labelMap))) {
       missing.add(locator.where(path + ".label_map_path") + ": label map \"" + labelMap
-          + "\" not found (" + UserPaths.resolve(labelMap) + ")");
+          + "\" not found" + resolvedIfDifferent(labelMap));
     }
     List<String> inputs = reader.getTfRecordInputReader().getInputPathList();
     for (int i = 0; i < inputs.size(); i++) {
       String input = inputs.get(i);
       if (!input.contains(PLACEHOLDER) && !matchesAnyFile(input)) {
         missing.add(locator.where(path + ".tf_record_input_reader.input_path[" + i + "]")
-            + ": no record file matches \"" + input + "\" (" + UserPaths.resolve(input) + ")");
+            + ": no record file matches \"" + input + "\"" + resolvedIfDifferent(input));
       }
     }
+  }
+
+  /** " (/abs/path)" when the user's path is relative or uses ~, so the message says where we looked. */
+  private static String resolvedIfDifferent(String userPath) {
+    String resolved = UserPaths.resolve(userPath).toString();
+    return resolved.equals(userPath) ? "" : " (" + resolved + ")";
   }
 
   /** A path that exists, or a glob ({@code *}, {@code ?}, {@code [..]}) in its last part that matches. */

@@ -160,7 +160,11 @@ class ValidateConfigCommandTest {
     Path noData = Files.writeString(dir.resolve("nodata.config"), noPlaceholder);
     r = CliTestSupport.run("--pipeline_config_path", noData.toString(), "--model_dir", run.toString());
     assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
-    assertThat(r.err()).contains("no record file matches \"train.record\"")
+    assertThat(r.err()).contains("no record file matches \"train.record\" (" + Path.of("train.record").toAbsolutePath())
         .contains("label map \"pet_label_map.pbtxt\" not found");
+    Path absolute = Files.writeString(dir.resolve("absolute.config"),
+        noPlaceholder.replace("\"pet_label_map.pbtxt\"", "\"" + dir + "/labels.pbtxt\""));
+    r = CliTestSupport.run("validate_config", absolute.toString());
+    assertThat(r.out()).contains("label map \"" + dir + "/labels.pbtxt\" not found\n");
   }
 }
