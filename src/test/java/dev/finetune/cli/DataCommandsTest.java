@@ -256,4 +256,15 @@ class DataCommandsTest {
     assertThat(r.out()).contains("1 damaged").contains("not a TFRecord file").doesNotContain("Boxes per image");
     assertThat(r.err()).contains("every record is damaged or unusable");
   }
+
+  @Test
+  void aCsvPassedAsCocoJsonIsOneDataErrorWithItsPosition() throws IOException {
+    Path csv = Files.writeString(dir.resolve("boxes.csv"), "filename,xmin,ymin,xmax,ymax,label\na.jpg,1,1,5,5,cat\n");
+    var r = CliTestSupport.run("create_tfrecord", "--from", "coco", "--images", dir.toString(),
+        "--annotations", csv.toString(), "--output", dir.resolve("o").toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains(csv + ": not valid JSON at line 1 column")
+        .contains("--from coco takes a COCO instances JSON file")
+        .doesNotContain("setStrictness").doesNotContain("https://").hasLineCount(1);
+  }
 }
