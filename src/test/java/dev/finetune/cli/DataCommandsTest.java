@@ -267,4 +267,14 @@ class DataCommandsTest {
         .contains("--from coco takes a COCO instances JSON file")
         .doesNotContain("setStrictness").doesNotContain("https://").hasLineCount(1);
   }
+
+  @Test
+  void aBinaryFilePassedAsCsvIsADataErrorNotAnIoError() throws IOException {
+    Path jpeg = dir.resolve("a.jpg");
+    writeImage(jpeg, 20, 10);
+    var r = CliTestSupport.run("create_tfrecord", "--from", "csv", "--images", dir.toString(),
+        "--annotations", jpeg.toString(), "--output", dir.resolve("o").toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains(jpeg + ": not a text file").doesNotContain("Input length");
+  }
 }
