@@ -277,4 +277,23 @@ class DataCommandsTest {
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err()).contains(jpeg + ": not a text file").doesNotContain("Input length");
   }
+
+  @Test
+  void brokenVocXmlIsReportedOnceWithItsLine() throws IOException {
+    Path voc = Files.createDirectories(dir.resolve("voc"));
+    Files.writeString(voc.resolve("a.xml"), "<annotation><object>\n");
+    java.io.PrintStream systemErr = System.err;
+    java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+    CliTestSupport.Result r;
+    try {
+      System.setErr(new java.io.PrintStream(stray, true));
+      r = CliTestSupport.run("create_tfrecord", "--from", "voc", "--images", dir.toString(),
+          "--annotations", voc.toString(), "--output", dir.resolve("o").toString());
+    } finally {
+      System.setErr(systemErr);
+    }
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains(voc.resolve("a.xml") + ":2: not valid XML");
+    assertThat(stray.toString()).doesNotContain("[Fatal Error]");
+  }
 }
