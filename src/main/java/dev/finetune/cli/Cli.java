@@ -94,10 +94,20 @@ public final class Cli {
       return "no such file: " + e.getFile();
     }
     if (io instanceof java.nio.file.AccessDeniedException e) {
-      return "permission denied: " + e.getFile();
+      return "permission denied: " + e.getFile() + ". Choose a folder you can write to (or read, for"
+          + " inputs), or fix its permissions.";
+    }
+    if (io instanceof java.nio.file.FileAlreadyExistsException e) {
+      return e.getFile() + " already exists and is in the way (a folder or a new file was to be"
+          + " created there). Choose another output path or move it away.";
     }
     if (msg.contains("No space left on device")) {
       return msg + ". Free some disk space and re-run; files already written were not changed.";
+    }
+    if (io instanceof java.nio.file.FileSystemException e && e.getReason() != null) {
+      // "x/y: Not a directory", "x: Read-only file system": say which file and what to check.
+      return "cannot use " + e.getFile() + ": " + e.getReason()
+          + ". Check that the path is right and that its folders exist and are writable.";
     }
     return msg;
   }

@@ -48,8 +48,10 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Run the embedded default: demo data and a starting checkpoint made here, the",
-      "configs/ssd_mobilenet_v1_demo.config pipeline, one batch through the model and its losses."
+      "Try finetune end to end on a synthetic dataset, with nothing to download.",
+      "Makes demo data and a starting checkpoint in --dir, writes the embedded"
+          + " configs/ssd_mobilenet_v1_demo.config there as pipeline.config, checks it, builds the"
+          + " model and runs one augmented batch through it, printing its losses and detections."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String CONFIG_RESOURCE = "/configs/ssd_mobilenet_v1_demo.config";
@@ -70,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "Synthetic evaluation images (default: ${DEFAULT-VALUE}).")
   int numEval;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed for data, weights and augmentation.")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Seed for data, weights and augmentation (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Mixin CommonOptions common;

@@ -36,13 +36,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Build the model of a pipeline.config (without training) and list its variables,",
-      "parameter totals, feature-map shapes and anchors."
+      "Build the model of a pipeline.config and list its variables and anchors.",
+      "Builds the graph without training and lists every variable (name, shape, dtype, trainable,"
+          + " size), the parameter totals, the feature-map shapes and the anchors."
     })
 final class DescribeModelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
+  @Option(names = "--pipeline_config_path", paramLabel = "FILE",
       required = true, description = "The pipeline.config whose model to build.")
   Path configPath;
 

@@ -31,7 +31,8 @@ import picocli.CommandLine.Mixin;
     footer = {
       "",
       "Exit codes: 0 success, 1 internal error, 2 usage or config error, 3 data error,",
-      "            4 checkpoint error, 5 training diverged, 6 file system error, 130 interrupted."
+      "            4 checkpoint error, 5 training diverged, 6 file system error,",
+      "            130 interrupted."
     })
 public final class FinetuneCommand implements Callable<Integer> {
   @Mixin TrainOptions trainOptions;

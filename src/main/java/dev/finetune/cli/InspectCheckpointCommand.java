@@ -31,24 +31,29 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "List the tensors of a TensorFlow checkpoint (TF1 Saver, TF2 object-based or a SavedModel's",
-      "variables), or print tensor values, without TensorFlow. Every block and tensor read is",
-      "checked against its CRC32C."
+      "List the tensors of a TensorFlow checkpoint, or print their values.",
+      "Reads TF1 Saver, TF2 object-based and SavedModel variables checkpoints in pure Java"
+          + " (TensorFlow is not loaded). Every block and tensor read is checked against its CRC32C."
     },
     footer = {
       "",
       "JSON output (--json), stable for scripts:",
-      "  listing:     {\"file\": PREFIX, \"layout\": \"tf1\"|\"tf2\",",
-      "                \"tensors\": [{\"name\", \"dtype\", \"shape\": [dims], \"size_bytes\"}, ...]}",
-      "  one tensor:  {\"name\", \"dtype\", \"shape\", \"values\": [...]}  (all values, row-major)",
-      "  all tensors: {\"file\", \"layout\", \"tensors\": [{\"name\", \"dtype\", \"shape\", \"values\"}, ...]}",
-      "  --layout:    {\"file\", \"layout\", \"objects\": [{\"id\", \"path\", \"attributes\":",
-      "                [{\"name\", \"checkpoint_key\"}], \"slot\": {\"variable\", \"optimizer\", \"name\"}}]}",
-      "  Values: numbers (half/bfloat16 widened to float; NaN and infinities as the strings \"NaN\",",
-      "  \"Infinity\", \"-Infinity\"), true/false for bool, [re, im] for complex, UTF-8 strings for",
-      "  string tensors ({\"base64\": ...} when not valid UTF-8); null for resource/variant tensors.",
+      "  listing:     {\"file\": PREFIX, \"layout\": \"tf1\"|\"tf2\", \"tensors\":",
+      "                [{\"name\", \"dtype\", \"shape\": [dims], \"size_bytes\"}, ...]}",
+      "  one tensor:  {\"name\", \"dtype\", \"shape\", \"values\": [...]}",
+      "                (all values, row-major)",
+      "  all tensors: {\"file\", \"layout\", \"tensors\":",
+      "                [{\"name\", \"dtype\", \"shape\", \"values\"}, ...]}",
+      "  --layout:    {\"file\", \"layout\", \"objects\": [{\"id\", \"path\",",
+      "                \"attributes\": [{\"name\", \"checkpoint_key\"}],",
+      "                \"slot\": {\"variable\", \"optimizer\", \"name\"}}]}",
+      "  Values: numbers (half/bfloat16 widened to float; NaN and infinities as",
+      "  the strings \"NaN\", \"Infinity\", \"-Infinity\"), true/false for bool,",
+      "  [re, im] for complex, UTF-8 strings for string tensors ({\"base64\": ...}",
+      "  when not valid UTF-8), null for resource/variant tensors.",
       "",
-      "Exit codes: 0 success, 2 bad command line, 4 missing, corrupt or unreadable checkpoint."
+      "Exit codes: 0 success, 2 bad command line, 4 missing, corrupt or unreadable",
+      "checkpoint."
     })
 final class InspectCheckpointCommand implements Callable<Integer> {
   /** Tensors with more elements than this print a summary unless --all_values. */

@@ -99,7 +99,11 @@ final class InspectRecordsCommand implements Callable<Integer> {
     }
     out.flush();
     if (stats.records() == 0) {
-      throw new DataException("no usable records in " + String.join(" ", paths));
+      String where = String.join(" ", paths);
+      throw new DataException(stats.damaged().isEmpty() && stats.unusable().isEmpty()
+          ? "no records in " + where + ": " + (files.size() == 1 ? "the file is" : "the files are")
+              + " empty. Was it written completely (create_tfrecord, make_demo_data)?"
+          : "no usable records in " + where + ": every record is damaged or unusable (listed above)");
     }
     return stats.damaged().isEmpty() && stats.unusable().isEmpty() ? 0 : ExitCode.DATA.code();
   }

@@ -46,7 +46,7 @@ final class MakeDemoDataCommand implements Callable<Integer> {
   @Option(names = "--height", paramLabel = "PIXELS", description = "Image height, overriding --size.")
   Integer height;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override

@@ -28,8 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     description = {
       "Check a pipeline.config and print what it will do.",
-      "Missing input files and checkpoints, and settings finetune does not support yet, are",
-      "warnings here (errors when training starts).",
+      "Missing input files and checkpoints, and settings finetune does not support yet, are"
+          + " warnings here (errors when training starts).",
       "Exit 0 when the config is valid, 2 when not.",
       "Several files: one line each and a total (handy for a folder of configs)."
     })
@@ -40,7 +40,7 @@ final class ValidateConfigCommand implements Callable<Integer> {
       description = "The pipeline.config to check; with several files, one line each and a total.")
   List<Path> positionalPaths = new ArrayList<>();
 
-  @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
+  @Option(names = "--pipeline_config_path", paramLabel = "FILE",
       description = "The pipeline.config to check (instead of the positional argument).")
   Path optionPath;
 

@@ -2,6 +2,7 @@ package dev.finetune.config;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.finetune.ExitCode;
 import dev.finetune.checkpoint.CheckpointException;
 import dev.finetune.checkpoint.CheckpointLocator;
 import dev.finetune.proto.InputReader;
@@ -23,14 +24,21 @@ final class ConfigPaths {
 
   private ConfigPaths() {}
 
-  static void check(TrainEvalPipelineConfig config, SourceLocator locator, List<String> missing) {
+  /**
+   * Adds one line per missing file to {@code missing} and returns the exit code its first line
+   * calls for (null when nothing is missing): a placeholder is a config error, a missing checkpoint
+   * a checkpoint error, missing records or label maps a data error.
+   */
+  static ExitCode check(TrainEvalPipelineConfig config, SourceLocator locator, List<String> missing) {
     findPlaceholders(config, "", locator, missing);
+    ExitCode first = missing.isEmpty() ? null : ExitCode.USAGE_OR_CONFIG;
     String checkpoint = config.getTrainConfig().getFineTuneCheckpoint();
     if (!checkpoint.isEmpty() && !checkpoint.contains(PLACEHOLDER)) {
       try {
         CheckpointLocator.resolve(UserPaths.resolve(checkpoint));
       } catch (CheckpointException e) {
         missing.add(locator.where("train_config.fine_tune_checkpoint") + ": " + e.getMessage());
+        first = first == null ? ExitCode.CHECKPOINT : first;
       }
     }
     if (config.hasTrainInputReader()) {
@@ -39,6 +47,7 @@ final class ConfigPaths {
     for (int i = 0; i < config.getEvalInputReaderCount(); i++) {
       checkReader(config.getEvalInputReader(i), "eval_input_reader[" + i + "]", locator, missing);
     }
+    return first == null && !missing.isEmpty() ? ExitCode.DATA : first;
   }
 
   private static void checkReader(
@@ -47,16 +56,22 @@ final class ConfigPaths {
     if (!labelMap.isEmpty() && !labelMap.contains(PLACEHOLDER)
         && !Files.isRegularFile(UserPaths.resolve(labelMap))) {
       missing.add(locator.where(path + ".label_map_path") + ": label map \"" + labelMap
-          + "\" not found (" + UserPaths.resolve(labelMap) + ")");
+          + "\" not found" + resolvedIfDifferent(labelMap));
     }
     List<String> inputs = reader.getTfRecordInputReader().getInputPathList();
     for (int i = 0; i < inputs.size(); i++) {
       String input = inputs.get(i);
       if (!input.contains(PLACEHOLDER) && !matchesAnyFile(input)) {
         missing.add(locator.where(path + ".tf_record_input_reader.input_path[" + i + "]")
-            + ": no record file matches \"" + input + "\" (" + UserPaths.resolve(input) + ")");
+            + ": no record file matches \"" + input + "\"" + resolvedIfDifferent(input));
       }
     }
+  }
+
+  /** " (/abs/path)" when the user's path is relative or uses ~, so the message says where we looked. */
+  private static String resolvedIfDifferent(String userPath) {
+    String resolved = UserPaths.resolve(userPath).toString();
+    return resolved.equals(userPath) ? "" : " (" + resolved + ")";
   }
 
   /** A path that exists, or a glob ({@code *}, {@code ?}, {@code [..]}) in its last part that matches. */

@@ -1,5 +1,8 @@
 package dev.finetune.config;
 
+import dev.finetune.ExitCode;
+import dev.finetune.checkpoint.CheckpointException;
+import dev.finetune.data.DataException;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,13 +18,16 @@ import java.util.List;
  * @param problems semantic errors (empty when valid)
  * @param missingPaths input files, label maps and checkpoints that do not exist (or are still
  *     {@code PATH_TO_BE_CONFIGURED}): warnings for validate_config, errors when training starts
+ * @param missingPathsExitCode the exit code of that error, from its first line: data (records,
+ *     label maps), checkpoint, or config (a placeholder); null when nothing is missing
  */
 public record PipelineConfig(
     TrainEvalPipelineConfig proto,
     Path source,
     List<String> warnings,
     List<String> problems,
-    List<String> missingPaths) {
+    List<String> missingPaths,
+    ExitCode missingPathsExitCode) {
 
   public boolean isValid() {
     return problems.isEmpty();
@@ -35,11 +41,20 @@ public record PipelineConfig(
     return this;
   }
 
-  /** As {@link #requireValid()}, and also requires every input file and checkpoint to exist. */
+  /**
+   * As {@link #requireValid()}, and also requires every input file and checkpoint to exist: a
+   * DataException (exit 3) for missing records or label maps, a CheckpointException (4) for a
+   * missing fine-tune checkpoint, a ConfigException (2) for a stock placeholder left in the config.
+   */
   public PipelineConfig requireRunnable() {
     requireValid();
     if (!missingPaths.isEmpty()) {
-      throw new ConfigException(errorText(missingPaths));
+      String message = errorText(missingPaths);
+      throw switch (missingPathsExitCode) {
+        case DATA -> new DataException(message);
+        case CHECKPOINT -> new CheckpointException(message);
+        default -> new ConfigException(message);
+      };
     }
     return this;
   }

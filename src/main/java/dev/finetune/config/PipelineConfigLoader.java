@@ -1,7 +1,9 @@
 package dev.finetune.config;
 
+import dev.finetune.ExitCode;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,10 @@ public final class PipelineConfigLoader {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file + " is not a text file (it is not UTF-8): a pipeline.config is"
+          + " text such as model { ssd { ... } }. Pass the .config file, not a checkpoint, record or"
+          + " archive.", e);
     } catch (IOException e) {
       throw new ConfigException("cannot read pipeline config " + file + ": " + e.getMessage(), e);
     }
@@ -47,6 +53,11 @@ public final class PipelineConfigLoader {
   /** As {@link #load}, from text already read; {@code source} is used in messages only. */
   public static PipelineConfig parse(
       String text, Path source, List<String> overrides, Integer numTrainSteps) {
+    if (hasNoContent(text)) {
+      throw new ConfigException(source + " is empty (nothing but blanks or comments): a pipeline"
+          + " config needs at least model { ... } and train_config { ... }. Start from"
+          + " configs/ssd_mobilenet_v1_demo.config or a model zoo pipeline.config.");
+    }
     TextProtoParser.Parsed<TrainEvalPipelineConfig> parsed =
         TextProtoParser.parse(text, source.toString(), TrainEvalPipelineConfig.newBuilder());
     TrainEvalPipelineConfig.Builder builder = parsed.message().toBuilder();
@@ -66,8 +77,12 @@ public final class PipelineConfigLoader {
     List<String> missing = new ArrayList<>();
     TrainEvalPipelineConfig effective = Deprecations.resolve(builder.build(), warnings);
     ConfigValidator.validate(effective, locator, problems);
-    ConfigPaths.check(effective, locator, missing);
+    ExitCode missingCode = ConfigPaths.check(effective, locator, missing);
     return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems),
-        List.copyOf(missing));
+        List.copyOf(missing), missingCode);
+  }
+
+  private static boolean hasNoContent(String text) {
+    return text.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"));
   }
 }

@@ -96,6 +96,10 @@ public final class TextProtoParser {
       return where + ": unknown value \"" + noEnum.group(2) + "\" for " + shortName(noEnum.group(1))
           + "." + Suggestions.didYouMean(noEnum.group(2), names) + valid;
     }
+    String braces = braceHint(text);
+    if (!braces.isEmpty()) {
+      return where + ": " + braces;
+    }
     String token = tokenAt(text, e.getLine(), e.getColumn());
     return where + ": " + detail + (token.isEmpty() ? "" : " (at \"" + token + "\")")
         + hint(detail);
@@ -129,6 +133,63 @@ public final class TextProtoParser {
       return ". The value has the wrong type for this field.";
     }
     return "";
+  }
+
+  /**
+   * Why the braces of {@code text} do not balance ("" when they do): protobuf only says {@code
+   * Expected "}"} at the end of the file or {@code Expected identifier} at a stray one, which
+   * points far from the mistake. Skips comments and quoted strings.
+   */
+  static String braceHint(String text) {
+    Deque<int[]> open = new ArrayDeque<>();
+    int line = 1;
+    int column = 1;
+    char quote = 0;
+    boolean comment = false;
+    for (int i = 0; i < text.length(); i++, column++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        line++;
+        column = 0;
+        comment = false;
+        quote = 0;
+      } else if (comment) {
+        continue;
+      } else if (quote != 0) {
+        if (c == '\\') {
+          i++;
+          column++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '#') {
+        comment = true;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '{') {
+        open.push(new int[] {line, column});
+      } else if (c == '}') {
+        if (open.isEmpty()) {
+          return "this \"}\" at line " + line + " closes no block: it is one \"}\" too many, or a"
+              + " \"{\" is missing before it.";
+        }
+        open.pop();
+      }
+    }
+    if (open.isEmpty()) {
+      return "";
+    }
+    int[] outer = open.peekLast();
+    return "the file ends inside a block: " + open.size() + " \"{\" "
+        + (open.size() == 1 ? "is" : "are") + " never closed. The outermost one opens at line "
+        + outer[0] + " (\"" + lineText(text, outer[0]).strip() + "\"); a \"}\" is missing"
+        + " somewhere inside that block.";
+  }
+
+  private static String lineText(String text, int line) {
+    String[] lines = text.split("\n", -1);
+    String l = lines[line - 1];
+    return l.length() > 60 ? l.substring(0, 57) + "..." : l;
   }
 
   /** The token (up to the next separator) starting at a 1-based line and column, or "". */

@@ -227,4 +227,73 @@ class DataCommandsTest {
     }
     return out;
   }
+
+  @Test
+  void outputPathBlockedByAFileIsOneFileSystemErrorNamingIt() throws IOException {
+    Path file = Files.writeString(dir.resolve("taken"), "x");
+    var r = CliTestSupport.run("make_demo_data", "--output", file.toString(), "--num_train", "1",
+        "--num_eval", "1", "--size", "16");
+    assertThat(r.exitCode()).isEqualTo(6);
+    assertThat(r.err()).contains(file + " already exists and is in the way").contains("another output path");
+    r = CliTestSupport.run("make_demo_data", "--output", file.resolve("sub").toString(), "--num_train", "1",
+        "--num_eval", "1", "--size", "16");
+    assertThat(r.exitCode()).isEqualTo(6);
+    assertThat(r.err()).contains("cannot use " + file.resolve("sub") + ": Not a directory. Check that");
+  }
+
+  @Test
+  void inspectingAnEmptyOrNonRecordFileSaysSoWithoutEmptyStatistics() throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty.record"));
+    var r = CliTestSupport.run("inspect_records", empty.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.out()).contains("Records: 0 good, 0 damaged, 0 unusable").doesNotContain("Box size");
+    assertThat(r.err()).contains("no records in " + empty + ": the file is empty");
+
+    Path jpeg = dir.resolve("photo.jpg");
+    writeImage(jpeg, 20, 10);
+    r = CliTestSupport.run("inspect_records", jpeg.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.out()).contains("1 damaged").contains("not a TFRecord file").doesNotContain("Boxes per image");
+    assertThat(r.err()).contains("every record is damaged or unusable");
+  }
+
+  @Test
+  void aCsvPassedAsCocoJsonIsOneDataErrorWithItsPosition() throws IOException {
+    Path csv = Files.writeString(dir.resolve("boxes.csv"), "filename,xmin,ymin,xmax,ymax,label\na.jpg,1,1,5,5,cat\n");
+    var r = CliTestSupport.run("create_tfrecord", "--from", "coco", "--images", dir.toString(),
+        "--annotations", csv.toString(), "--output", dir.resolve("o").toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains(csv + ": not valid JSON at line 1 column")
+        .contains("--from coco takes a COCO instances JSON file")
+        .doesNotContain("setStrictness").doesNotContain("https://").hasLineCount(1);
+  }
+
+  @Test
+  void aBinaryFilePassedAsCsvIsADataErrorNotAnIoError() throws IOException {
+    Path jpeg = dir.resolve("a.jpg");
+    writeImage(jpeg, 20, 10);
+    var r = CliTestSupport.run("create_tfrecord", "--from", "csv", "--images", dir.toString(),
+        "--annotations", jpeg.toString(), "--output", dir.resolve("o").toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains(jpeg + ": not a text file").doesNotContain("Input length");
+  }
+
+  @Test
+  void brokenVocXmlIsReportedOnceWithItsLine() throws IOException {
+    Path voc = Files.createDirectories(dir.resolve("voc"));
+    Files.writeString(voc.resolve("a.xml"), "<annotation><object>\n");
+    java.io.PrintStream systemErr = System.err;
+    java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+    CliTestSupport.Result r;
+    try {
+      System.setErr(new java.io.PrintStream(stray, true));
+      r = CliTestSupport.run("create_tfrecord", "--from", "voc", "--images", dir.toString(),
+          "--annotations", voc.toString(), "--output", dir.resolve("o").toString());
+    } finally {
+      System.setErr(systemErr);
+    }
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains(voc.resolve("a.xml") + ":2: not valid XML");
+    assertThat(stray.toString()).doesNotContain("[Fatal Error]");
+  }
 }

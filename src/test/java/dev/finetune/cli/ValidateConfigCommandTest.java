@@ -112,4 +112,59 @@ class ValidateConfigCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("missing --pipeline_config_path");
   }
+
+  @Test
+  void emptyAndBinaryConfigsAreOneClearConfigError(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.config"), "# nothing yet\n\n");
+    var r = CliTestSupport.run("validate_config", empty.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains(empty + " is empty").contains("model { ... }");
+
+    Path binary = Files.write(dir.resolve("model.ckpt.index"), new byte[] {0x57, (byte) 0xfb, (byte) 0x80, 0});
+    r = CliTestSupport.run("describe_model", "--pipeline_config_path", binary.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(binary + " is not a text file").doesNotContain("Input length");
+  }
+
+  @Test
+  void unbalancedBracesNameTheBlockInsteadOfTheEndOfTheFile(@TempDir Path dir) throws Exception {
+    Path unclosed = Files.writeString(dir.resolve("unclosed.config"),
+        CONFIG.replace("height: 300 width: 300 } }", "height: 300 width: 300 }"));
+    var r = CliTestSupport.run("validate_config", unclosed.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("never closed").contains("line 1 (\"model { ssd {\")")
+        .doesNotContain("Expected");
+
+    Path extra = Files.writeString(dir.resolve("extra.config"), CONFIG + "}\n# a } in a comment\n");
+    r = CliTestSupport.run("validate_config", extra.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("extra.config:17:1: this \"}\" at line 17 closes no block");
+  }
+
+  @Test
+  void trainingWithMissingFilesExitsWithTheCodeOfWhatIsMissing(@TempDir Path dir) throws Exception {
+    Path run = dir.resolve("run");
+    Path placeholder = Files.writeString(dir.resolve("placeholder.config"), CONFIG);
+    var r = CliTestSupport.run("--pipeline_config_path", placeholder.toString(), "--model_dir", run.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("still the stock placeholder");
+
+    String noPlaceholder = CONFIG.replace("PATH_TO_BE_CONFIGURED/model.ckpt", dir + "/model.ckpt");
+    Path noCheckpoint = Files.writeString(dir.resolve("nockpt.config"), noPlaceholder);
+    r = CliTestSupport.run("--pipeline_config_path", noCheckpoint.toString(), "--model_dir", run.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(4);
+    assertThat(r.err()).contains("train_config.fine_tune_checkpoint");
+
+    Files.writeString(dir.resolve("model.ckpt.index"), "x");
+    Path noData = Files.writeString(dir.resolve("nodata.config"), noPlaceholder);
+    r = CliTestSupport.run("--pipeline_config_path", noData.toString(), "--model_dir", run.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+    assertThat(r.err()).contains("no record file matches \"train.record\" (" + Path.of("train.record").toAbsolutePath())
+        .contains("label map \"pet_label_map.pbtxt\" not found");
+    Path absolute = Files.writeString(dir.resolve("absolute.config"),
+        noPlaceholder.replace("\"pet_label_map.pbtxt\"", "\"" + dir + "/labels.pbtxt\""));
+    r = CliTestSupport.run("validate_config", absolute.toString());
+    assertThat(r.out()).contains("label map \"" + dir + "/labels.pbtxt\" not found\n");
+  }
 }

@@ -3,6 +3,7 @@ package dev.finetune.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.finetune.data.DataException;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,7 +267,7 @@ class PipelineConfigLoaderTest {
     assertThat(c.missingPaths()).singleElement().asString()
         .contains("eval_input_reader[0].tf_record_input_reader.input_path[0]")
         .contains("no record file matches");
-    assertThatThrownBy(c::requireRunnable).hasMessageContaining("val.record");
+    assertThatThrownBy(c::requireRunnable).isInstanceOf(DataException.class).hasMessageContaining("val.record");
   }
 
   static int lineOf(String text, String needle) {

@@ -1,13 +1,15 @@
 package dev.finetune.data.labelmap;
 
-import com.google.protobuf.TextFormat;
 import com.google.protobuf.TextFormatParseInfoTree;
 import com.google.protobuf.TextFormatParseLocation;
+import dev.finetune.config.ConfigException;
+import dev.finetune.config.TextProtoParser;
 import dev.finetune.config.UserPaths;
 import dev.finetune.data.DataException;
 import dev.finetune.proto.StringIntLabelMap;
 import dev.finetune.proto.StringIntLabelMapItem;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,6 +36,9 @@ public final class LabelMapFile {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new DataException("label map " + file + " does not exist; check label_map_path");
+    } catch (CharacterCodingException e) {
+      throw new DataException(file + " is not a text file (it is not UTF-8), so not a label map:"
+          + " a label map is text of the form item { id: 1 name: \"cat\" } ...", e);
     } catch (IOException e) {
       throw new DataException("cannot read label map " + file + ": " + e.getMessage(), e);
     }
@@ -42,17 +47,16 @@ public final class LabelMapFile {
 
   /** Parses label map text; {@code source} names it in errors. */
   public static LabelMap parse(String text, String source) {
-    StringIntLabelMap.Builder builder = StringIntLabelMap.newBuilder();
-    TextFormatParseInfoTree.Builder info = TextFormatParseInfoTree.builder();
+    TextProtoParser.Parsed<StringIntLabelMap> parsed;
     try {
-      TextFormat.Parser.newBuilder().setParseInfoTreeBuilder(info).build().merge(text, builder);
-    } catch (TextFormat.ParseException e) {
-      throw new DataException(
-          source + ":" + e.getLine() + ":" + e.getColumn() + ": not a valid label map ("
-              + e.getMessage().replaceFirst("^\\d+:\\d+: ", "") + "); expected item { id: 1 name: \"cat\" } ...");
+      parsed = TextProtoParser.parse(text, source, StringIntLabelMap.newBuilder());
+    } catch (ConfigException e) {
+      // The parser's message names line, column and the nearest valid names; the file is data here.
+      throw new DataException(e.getMessage() + "\nA label map is text of the form"
+          + " item { id: 1 name: \"cat\" } item { id: 2 name: \"dog\" } ...", e);
     }
-    StringIntLabelMap proto = builder.build();
-    TextFormatParseInfoTree tree = info.build();
+    StringIntLabelMap proto = parsed.message();
+    TextFormatParseInfoTree tree = parsed.locations();
     var itemField = StringIntLabelMap.getDescriptor().findFieldByName("item");
     List<LabelMap.Item> items = new ArrayList<>();
     for (int i = 0; i < proto.getItemCount(); i++) {

@@ -109,6 +109,9 @@ public final class RecordStats {
     for (String u : unusable) {
       out.println("  unusable: " + u);
     }
+    if (records == 0) {
+      return; // statistics of nothing are noise around the error that follows
+    }
     out.printf("Boxes: %d (%.2f per image), %d difficult, %d crowd%n", boxes,
         records == 0 ? 0.0 : (double) boxes / records, difficult, crowd);
     out.println("Classes (id, name, images, boxes):");

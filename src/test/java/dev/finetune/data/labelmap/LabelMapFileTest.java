@@ -60,4 +60,19 @@ class LabelMapFileTest {
     assertThat(back.toDict(false)).isEqualTo(map.toDict(false));
     assertThat(back.nameOf(3, true)).isEqualTo("Bee");
   }
+
+  @Test
+  void aPipelineConfigOrABinaryFileGivenAsLabelMapIsNamedAsSuch() throws IOException {
+    String config = "model {\n  ssd { num_classes: 3 }\n}\ntrain_config { batch_size: 2 }\n";
+    assertThatThrownBy(() -> LabelMapFile.parse(config, "pipeline.config"))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith("pipeline.config:1:1: unknown field \"model\" in StringIntLabelMap.")
+        .hasMessageContaining("A label map is text of the form item {")
+        .hasMessageNotContaining("object_detection.protos");
+    Path binary = java.nio.file.Files.write(dir.resolve("photo.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff});
+    assertThatThrownBy(() -> LabelMapFile.load(binary))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(binary + " is not a text file")
+        .hasMessageNotContaining("Input length");
+  }
 }

@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.finetune.data.DataException;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * COCO "instances" JSON: {@code images} (id, file_name), {@code annotations} (image_id, bbox
@@ -43,7 +46,11 @@ public final class CocoAnnotations {
       }
       root = e.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw new DataException(json + ": not valid JSON (" + e.getMessage() + ")");
+      throw new DataException(json + ": not valid JSON" + jsonPosition(e)
+          + "; --from coco takes a COCO instances JSON file (images, annotations, categories)", e);
+    } catch (CharacterCodingException e) {
+      throw new DataException(json + ": not a text file (not UTF-8); --from coco takes a COCO"
+          + " instances JSON file", e);
     }
     for (String key : List.of("images", "annotations", "categories")) {
       if (!root.has(key) || !root.get(key).isJsonArray()) {
@@ -104,5 +111,11 @@ public final class CocoAnnotations {
       throw new DataException(json + ": " + what + " has no '" + key + "'");
     }
     return e;
+  }
+
+  /** " at line L column C" from Gson's message (which otherwise advises on its own API), or "". */
+  private static String jsonPosition(JsonParseException e) {
+    Matcher m = Pattern.compile("line (\\d+) column (\\d+)").matcher(String.valueOf(e.getMessage()));
+    return m.find() ? " at line " + m.group(1) + " column " + m.group(2) : "";
   }
 }

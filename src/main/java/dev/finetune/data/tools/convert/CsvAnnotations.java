@@ -2,6 +2,7 @@ package dev.finetune.data.tools.convert;
 
 import dev.finetune.data.DataException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,13 @@ public final class CsvAnnotations {
   private CsvAnnotations() {}
 
   public static SourceDataset read(Path csv, boolean normalized) throws IOException {
-    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new DataException(csv + ": not a text file (not UTF-8); --from csv takes a CSV of"
+          + " filename,xmin,ymin,xmax,ymax,label", e);
+    }
     Map<String, Integer> column = new LinkedHashMap<>();
     int first = 0;
     if (!lines.isEmpty() && lines.get(0).toLowerCase(Locale.ROOT).contains("filename")) {

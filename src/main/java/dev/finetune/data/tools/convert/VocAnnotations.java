@@ -45,7 +45,9 @@ public final class VocAnnotations {
       try {
         doc = builder.parse(file.toFile());
       } catch (SAXException e) {
-        throw new DataException(file + ": not valid XML (" + e.getMessage() + ")");
+        String line = e instanceof org.xml.sax.SAXParseException p && p.getLineNumber() > 0
+            ? ":" + p.getLineNumber() : "";
+        throw new DataException(file + line + ": not valid XML (" + e.getMessage() + ")");
       }
       Element root = doc.getDocumentElement();
       String filename = text(root, "filename");
@@ -90,7 +92,15 @@ public final class VocAnnotations {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      return f.newDocumentBuilder();
+      DocumentBuilder builder = f.newDocumentBuilder();
+      // The default handler also prints "[Fatal Error] ..." to stderr; the DataException says it once.
+      builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+          throw e;
+        }
+      });
+      return builder;
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK's XML parser is unavailable", e);
     }
