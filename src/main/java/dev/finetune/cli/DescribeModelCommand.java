@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
 final class DescribeModelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--pipeline_config_path", paramLabel = "FILE",
+  @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
       required = true, description = "The pipeline.config whose model to build.")
   Path configPath;
 

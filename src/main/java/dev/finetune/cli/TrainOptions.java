@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** The flags of model_main.py / model_main_tf2.py, same names and meaning, plus a few of ours. */
 final class TrainOptions {
   @Option(
-      names = "--pipeline_config_path",
+      names = {"--pipeline_config_path", "--pipeline_config"},
       paramLabel = "FILE",
       description = "Path to the pipeline.config (text-format TrainEvalPipelineConfig).")
   Path pipelineConfigPath;

@@ -40,7 +40,7 @@ final class ValidateConfigCommand implements Callable<Integer> {
       description = "The pipeline.config to check; with several files, one line each and a total.")
   List<Path> positionalPaths = new ArrayList<>();
 
-  @Option(names = "--pipeline_config_path", paramLabel = "FILE",
+  @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
       description = "The pipeline.config to check (instead of the positional argument).")
   Path optionPath;
 

@@ -38,15 +38,4 @@ class HelpTextTest {
     assertThat(CliTestSupport.run("demo", "--help").out()).contains("--seed=N").doesNotContain("<seed>");
     assertThat(CliTestSupport.run("make_demo_data", "--help").out()).contains("--seed=N");
   }
-
-  @Test
-  void usageShowsTheConfigFlagByTheNameModelMainPyUses() {
-    for (String command : new String[] {"train", "validate_config", "describe_model"}) {
-      String usage = CliTestSupport.run(command, "--help").out();
-      assertThat(usage).as(command).contains("--pipeline_config_path=FILE").doesNotContain("--pipeline_config=");
-    }
-    var r = CliTestSupport.run("describe_model", "--pipeline_config", "x.config");
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("--pipeline_config_path");
-  }
 }
