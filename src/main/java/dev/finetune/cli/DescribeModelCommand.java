@@ -3,6 +3,7 @@ package dev.finetune.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.finetune.config.ConfigException;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
 import dev.finetune.model.DetectionModel;
@@ -43,9 +44,7 @@ import picocli.CommandLine.Spec;
 final class DescribeModelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
-      required = true, description = "The pipeline.config whose model to build.")
-  Path configPath;
+  @Mixin PipelineConfigOption pipelineConfig;
 
   @Option(names = "--set", paramLabel = "FIELD=VALUE",
       description = "Override a config field (repeatable), as for training.")
@@ -58,7 +57,11 @@ final class DescribeModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelineConfig config = PipelineConfigLoader.load(configPath, overrides, null).requireValid();
+    if (pipelineConfig.path == null) {
+      throw new ConfigException("describe_model needs --pipeline_config_path FILE");
+    }
+    PipelineConfig config =
+        PipelineConfigLoader.load(pipelineConfig.path, overrides, null).requireValid();
     try (Graph graph = new Graph()) {
       DetectionModel model = ModelBuilder.build(config.proto().getModel(), graph, 1, 0);
       PrintWriter out = spec.commandLine().getOut();

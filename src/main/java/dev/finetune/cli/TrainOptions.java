@@ -3,15 +3,12 @@ package dev.finetune.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags of model_main.py / model_main_tf2.py, same names and meaning, plus a few of ours. */
 final class TrainOptions {
-  @Option(
-      names = {"--pipeline_config_path", "--pipeline_config"},
-      paramLabel = "FILE",
-      description = "Path to the pipeline.config (text-format TrainEvalPipelineConfig).")
-  Path pipelineConfigPath;
+  @Mixin PipelineConfigOption pipelineConfig;
 
   @Option(
       names = "--model_dir",

@@ -21,7 +21,7 @@ final class TrainRunner {
   }
 
   int run() {
-    if (options.pipelineConfigPath == null) {
+    if (options.pipelineConfig.path == null) {
       throw new ConfigException(
           "missing --pipeline_config_path. Usage: finetune --pipeline_config_path pipeline.config"
               + " --model_dir runs/x (see finetune --help)");
@@ -35,7 +35,7 @@ final class TrainRunner {
     requireAtLeast(1, options.sample1OfNEvalOnTrainExamples, "--sample_1_of_n_eval_on_train_examples");
     requireAtLeast(0, options.evalTimeout, "--eval_timeout");
     PipelineConfig config =
-        PipelineConfigLoader.load(options.pipelineConfigPath, options.overrides, options.numTrainSteps)
+        PipelineConfigLoader.load(options.pipelineConfig.path, options.overrides, options.numTrainSteps)
             .requireRunnable();
     config.warnings().forEach(w -> log.warn("{}: {}", config.source(), w));
     List<String> unsupported = SupportCheck.unsupported(config.proto());

@@ -40,9 +40,7 @@ final class ValidateConfigCommand implements Callable<Integer> {
       description = "The pipeline.config to check; with several files, one line each and a total.")
   List<Path> positionalPaths = new ArrayList<>();
 
-  @Option(names = {"--pipeline_config_path", "--pipeline_config"}, paramLabel = "FILE",
-      description = "The pipeline.config to check (instead of the positional argument).")
-  Path optionPath;
+  @Mixin PipelineConfigOption pipelineConfig;
 
   @Option(names = "--set", paramLabel = "FIELD=VALUE",
       description = "Override a config field (repeatable), as for training.")
@@ -56,8 +54,8 @@ final class ValidateConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Path> paths = new ArrayList<>(positionalPaths);
-    if (optionPath != null) {
-      paths.add(optionPath);
+    if (pipelineConfig.path != null) {
+      paths.add(pipelineConfig.path);
     }
     if (paths.isEmpty()) {
       throw new ConfigException(

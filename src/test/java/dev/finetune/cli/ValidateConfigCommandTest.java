@@ -98,6 +98,16 @@ class ValidateConfigCommandTest {
   }
 
   @Test
+  void pipelineConfigAliasWorksButUsageShowsTheApisName(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("pipeline.config"), CONFIG);
+    assertThat(CliTestSupport.run("validate_config", "--pipeline_config", config.toString()).exitCode()).isZero();
+    var train = CliTestSupport.run("--pipeline_config", config.toString());
+    assertThat(train.err()).doesNotContain("missing --pipeline_config_path");
+    assertThat(CliTestSupport.run("--help").out())
+        .contains("--pipeline_config_path=FILE").doesNotContain("[--pipeline_config=FILE]");
+  }
+
+  @Test
   void helpAndVersionWork() {
     assertThat(CliTestSupport.run("--help").out()).contains("--pipeline_config_path").contains("validate_config");
     assertThat(CliTestSupport.run("--version").out()).contains("finetune").contains("TensorFlow Java 1.1.0");
