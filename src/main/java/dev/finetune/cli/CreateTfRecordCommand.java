@@ -96,7 +96,9 @@ final class CreateTfRecordCommand implements Callable<Integer> {
     for (Path shard : report.shards()) {
       out.println("  " + shard);
     }
-    out.println("Label map (" + report.labelMap().size() + " classes): " + report.labelMapFile());
+    int classes = report.labelMap().size();
+    out.println("Label map (" + classes + (classes == 1 ? " class" : " classes") + "): "
+        + report.labelMapFile());
     list(out, "Skipped images", report.skippedImages());
     list(out, "Skipped boxes", report.skippedBoxes());
     out.flush();

@@ -1,6 +1,7 @@
 package dev.finetune.cli;
 
 import dev.finetune.ExitCode;
+import dev.finetune.config.ConfigException;
 import dev.finetune.config.UserPaths;
 import dev.finetune.data.DataException;
 import dev.finetune.data.example.Annotations;
@@ -61,6 +62,9 @@ final class InspectRecordsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (count < 1) {
+      throw new ConfigException("--count must be at least 1, got " + count);
+    }
     LabelMap labelMap = labelMapPath == null ? null : LabelMapFile.load(labelMapPath);
     List<Path> files = InputPaths.expand(paths);
     ExampleDecoder decoder = new ExampleDecoder(labelMap);
@@ -95,7 +99,8 @@ final class InspectRecordsCommand implements Callable<Integer> {
     out.println("Files: " + files.size() + (files.size() == 1 ? " (" + files.get(0) + ")" : ""));
     stats.print(out, labelMap);
     if (draw != null) {
-      out.println("Drew " + drawn.size() + " images with their boxes into " + draw);
+      out.println("Drew " + drawn.size() + (drawn.size() == 1 ? " image" : " images")
+          + " with their boxes into " + draw);
     }
     out.flush();
     if (stats.records() == 0) {

@@ -70,6 +70,13 @@ final class ValidateConfigCommand implements Callable<Integer> {
   private int validateOne(Path path) {
     PipelineConfig config = PipelineConfigLoader.load(path, overrides, numTrainSteps);
     PrintWriter out = spec.commandLine().getOut();
+    if (!config.isValid()) {
+      // No summary: it would describe values that are wrong ("fine-tune type detectoin: ?").
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("finetune: error: the config is not valid:");
+      config.problems().forEach(p -> err.println("  - " + p));
+      return ExitCode.USAGE_OR_CONFIG.code();
+    }
     out.println("Pipeline config " + config.source() + ":");
     ConfigSummary.lines(config.proto()).forEach(out::println);
     if (!config.warnings().isEmpty()) {
@@ -80,17 +87,11 @@ final class ValidateConfigCommand implements Callable<Integer> {
       out.println("Files to fix before training:");
       config.missingPaths().forEach(w -> out.println("  - " + w));
     }
-    List<String> unsupported = config.isValid() ? SupportCheck.unsupported(config.proto()) : List.of();
+    List<String> unsupported = SupportCheck.unsupported(config.proto());
     if (!unsupported.isEmpty()) {
       out.println("Valid for the Object Detection API, but not supported by finetune yet (training"
           + " refuses it):");
       unsupported.forEach(u -> out.println("  - " + u));
-    }
-    if (!config.isValid()) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("finetune: error: the config is not valid:");
-      config.problems().forEach(p -> err.println("  - " + p));
-      return ExitCode.USAGE_OR_CONFIG.code();
     }
     out.println("The config is valid.");
     return ExitCode.OK.code();

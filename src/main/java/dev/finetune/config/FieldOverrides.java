@@ -141,8 +141,9 @@ public final class FieldOverrides {
       TextFormat.merge(snippet, scratch);
     } catch (TextFormat.ParseException e) {
       String detail = e.getMessage().replaceFirst("^\\d+:\\d+:\\s*", "");
+      String why = detail.contains("must be positive") ? "this field cannot be negative" : detail;
       throw new ConfigException(
-          "cannot read \"" + value + "\" as " + typeName(field) + " for " + path + " (" + detail
+          "cannot read \"" + value + "\" as " + typeName(field) + " for " + path + " (" + why
               + ")" + enumHint(field, value));
     }
     if (!field.isRepeated()) {

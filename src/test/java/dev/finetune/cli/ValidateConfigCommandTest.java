@@ -60,6 +60,7 @@ class ValidateConfigCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("model.ssd.num_classes: must be at least 1")
         .contains("train_config.batch_size: must be at least 1").doesNotContain("Exception");
+    assertThat(r.out()).doesNotContain("classes");
   }
 
   @Test

@@ -225,6 +225,8 @@ class PipelineConfigLoaderTest {
         .hasMessageContaining("has 1 element");
     assertThatThrownBy(() -> parse(SSD, "train_config.batch_size=eight"))
         .hasMessageContaining("cannot read \"eight\" as an integer");
+    assertThatThrownBy(() -> parse(SSD, "train_config.batch_size=-3"))
+        .hasMessageContaining("cannot read \"-3\" as an integer for train_config.batch_size (this field cannot be negative)");
     assertThatThrownBy(() -> parse(SSD, "model.faster_rcnn.num_classes=3"))
         .hasMessageContaining("model is \"ssd\", not \"faster_rcnn\"");
     assertThatThrownBy(() -> parse(SSD, "train_config.batch_size"))
