@@ -1,16 +1,11 @@
 package dev.finetune.checkpoint;
 
 import dev.finetune.util.MaskedCrc32c;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,21 +43,14 @@ public final class CheckpointReader implements AutoCloseable {
   /** The key TF2 object-based checkpoints store their object graph under. */
   public static final String OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
-  // A multiple of every element size, and small enough to stay in L2 cache between the CRC pass and
-  // the copy out (1 MB chunks measured 0.6x the speed of 64-256 KB ones).
-  private static final int CHUNK = 1 << 18;
   private static final int MAX_JAVA_ARRAY = Integer.MAX_VALUE - 16;
-  private static final ThreadLocal<ByteBuffer> CHUNK_BUFFER =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
   private final Path prefix;
   private final int numShards;
   private final ByteOrder order;
   private final Map<String, TensorEntry> entries;
   private final Map<String, TensorEntry> sliceEntries; // by ISO-8859-1 form of the binary key
-  private final Map<Integer, FileChannel> shards = new HashMap<>();
-  private volatile boolean verifyTensorChecksums = true;
-  private boolean closed;
+  private final DataShards shards;
   private ObjectGraph objectGraph; // decoded on first use
 
   private CheckpointReader(
@@ -73,6 +61,7 @@ public final class CheckpointReader implements AutoCloseable {
     this.order = order;
     this.entries = entries;
     this.sliceEntries = sliceEntries;
+    this.shards = new DataShards(prefix, numShards, order);
   }
 
   /**
@@ -90,7 +79,7 @@ public final class CheckpointReader implements AutoCloseable {
    * damaged data file yields wrong values silently.
    */
   public CheckpointReader verifyTensorChecksums(boolean verify) {
-    this.verifyTensorChecksums = verify;
+    shards.verifyChecksums(verify);
     return this;
   }
 
@@ -304,7 +293,7 @@ public final class CheckpointReader implements AutoCloseable {
     if (e.sizeBytes() > MAX_JAVA_ARRAY) {
       throw tooLarge(e);
     }
-    byte[] raw = readWhole(e);
+    byte[] raw = shards.readWhole(e);
     return decodeStrings(e, raw, n);
   }
 
@@ -347,7 +336,7 @@ public final class CheckpointReader implements AutoCloseable {
         return tensor;
       }
       long[] pos = {0};
-      byte[] copy = new byte[(int) Math.min(CHUNK, Math.max(1, e.sizeBytes()))];
+      byte[] copy = new byte[(int) Math.min(DataShards.CHUNK, Math.max(1, e.sizeBytes()))];
       stream(e, chunk -> {
         swapToLittleEndian(chunk, unit);
         while (chunk.hasRemaining()) {
@@ -367,23 +356,7 @@ public final class CheckpointReader implements AutoCloseable {
   /** Reads fixed-size, unsliced tensor {@code e} into {@code dest} (its whole capacity), CRC checked. */
   private void readInto(TensorEntry e, ByteBuffer dest) {
     requireFixedSize(e);
-    FileChannel ch = channel(e);
-    checkBounds(e, ch);
-    CRC32C crc = new CRC32C();
-    int done = 0;
-    int size = (int) e.sizeBytes();
-    while (done < size) {
-      int n = Math.min(CHUNK, size - done);
-      ByteBuffer part = dest.duplicate();
-      part.limit(done + n).position(done);
-      readFully(ch, part, e.offset() + done, e);
-      part.flip().position(done);
-      if (verifyTensorChecksums) {
-        crc.update(part); // while the chunk is still in the CPU cache
-      }
-      done += n;
-    }
-    verifyCrc(e, (int) crc.getValue());
+    shards.readInto(e, dest);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -475,49 +448,19 @@ public final class CheckpointReader implements AutoCloseable {
     return out;
   }
 
-  /** Receives consecutive chunks of a tensor's bytes, in the checkpoint's byte order. */
-  private interface ChunkSink {
-    void accept(ByteBuffer chunk);
-  }
-
   /**
    * Streams the bytes of fixed-size tensor {@code e} to {@code sink} in chunks, verifying the
    * CRC32C as it goes; throws (after the last chunk) if it does not match, so callers must not
    * publish what the sink built until this returns.
    */
-  private void stream(TensorEntry e, ChunkSink sink) {
+  private void stream(TensorEntry e, DataShards.ChunkSink sink) {
     requireFixedSize(e);
     if (e.isSliced()) {
       ByteBuffer whole = ByteBuffer.wrap(assembleSlices(e)).order(order);
       sink.accept(whole);
       return;
     }
-    FileChannel ch = channel(e);
-    checkBounds(e, ch);
-    ByteBuffer buf = CHUNK_BUFFER.get();
-    CRC32C crc = new CRC32C();
-    long done = 0;
-    while (done < e.sizeBytes()) {
-      int want = (int) Math.min(CHUNK, e.sizeBytes() - done);
-      buf.clear().limit(want);
-      readFully(ch, buf, e.offset() + done, e);
-      buf.flip();
-      if (verifyTensorChecksums) {
-        crc.update(buf.duplicate());
-      }
-      sink.accept(buf.slice().order(order));
-      done += want;
-    }
-    verifyCrc(e, (int) crc.getValue());
-  }
-
-  /** Reads all stored bytes of {@code e} (CRC verified by the caller's format-specific code). */
-  private byte[] readWhole(TensorEntry e) {
-    FileChannel ch = channel(e);
-    checkBounds(e, ch);
-    ByteBuffer buf = ByteBuffer.allocate((int) e.sizeBytes());
-    readFully(ch, buf, e.offset(), e);
-    return buf.array();
+    shards.stream(e, sink);
   }
 
   private byte[][] decodeStrings(TensorEntry e, byte[] raw, int n) {
@@ -552,7 +495,7 @@ public final class CheckpointReader implements AutoCloseable {
       throw stringCorrupt(e, "the string lengths run past the tensor's bytes", c.pos);
     }
     int storedLengthCrc = ByteBuffer.wrap(raw, c.pos, 4).order(order).getInt();
-    if (verifyTensorChecksums && MaskedCrc32c.unmask(storedLengthCrc) != (int) crc.getValue()) {
+    if (shards.verifyChecksums() && MaskedCrc32c.unmask(storedLengthCrc) != (int) crc.getValue()) {
       throw stringCorrupt(e, "checksum mismatch in the string lengths", c.pos);
     }
     crc.update(raw, c.pos, 4);
@@ -567,7 +510,7 @@ public final class CheckpointReader implements AutoCloseable {
       pos += (int) lengths[i];
     }
     crc.update(raw, c.pos + 4, raw.length - c.pos - 4);
-    verifyCrc(e, (int) crc.getValue());
+    shards.verifyCrc(e, (int) crc.getValue());
     return out;
   }
 
@@ -660,80 +603,10 @@ public final class CheckpointReader implements AutoCloseable {
     }
   }
 
-  private void verifyCrc(TensorEntry e, int actual) {
-    if (verifyTensorChecksums && actual != MaskedCrc32c.unmask(e.maskedCrc32c())) {
-      throw new CheckpointException(
-          "checkpoint " + prefix + ": tensor '" + e.name() + "' is corrupt: checksum mismatch in "
-              + dataFile(prefix, e.shardId(), numShards) + " at offset " + e.offset() + " ("
-              + e.sizeBytes() + " bytes). The file was damaged after it was written.");
-    }
-  }
-
   private CheckpointException stringCorrupt(TensorEntry e, String detail, long at) {
     return new CheckpointException(
         "checkpoint " + prefix + ": string tensor '" + e.name() + "' is corrupt: " + detail + " ("
-            + dataFile(prefix, e.shardId(), numShards) + ", offset " + (e.offset() + at) + ").");
-  }
-
-  private void checkBounds(TensorEntry e, FileChannel ch) {
-    long fileSize;
-    try {
-      fileSize = ch.size();
-    } catch (IOException ex) {
-      throw ioError(e, ex);
-    }
-    if (e.offset() + e.sizeBytes() > fileSize) {
-      throw new CheckpointException(
-          "checkpoint " + prefix + ": tensor '" + e.name() + "' (offset " + e.offset() + ", "
-              + e.sizeBytes() + " bytes) extends past the end of "
-              + dataFile(prefix, e.shardId(), numShards) + " (" + fileSize + " bytes): the data"
-              + " file is truncated.");
-    }
-  }
-
-  private void readFully(FileChannel ch, ByteBuffer buf, long position, TensorEntry e) {
-    try {
-      long p = position;
-      while (buf.hasRemaining()) {
-        int n = ch.read(buf, p);
-        if (n < 0) {
-          throw new CheckpointException(
-              "checkpoint " + prefix + ": unexpected end of " + dataFile(prefix, e.shardId(), numShards)
-                  + " at offset " + p + " while reading tensor '" + e.name() + "'.");
-        }
-        p += n;
-      }
-    } catch (IOException ex) {
-      throw ioError(e, ex);
-    }
-  }
-
-  private CheckpointException ioError(TensorEntry e, IOException ex) {
-    return new CheckpointException(
-        "cannot read " + dataFile(prefix, e.shardId(), numShards) + " (tensor '" + e.name() + "'): "
-            + ex.getMessage(), ex);
-  }
-
-  private synchronized FileChannel channel(TensorEntry e) {
-    if (closed) {
-      throw new IllegalStateException("checkpoint reader for " + prefix + " is closed");
-    }
-    FileChannel ch = shards.get(e.shardId());
-    if (ch == null) {
-      Path file = dataFile(prefix, e.shardId(), numShards);
-      try {
-        ch = FileChannel.open(file, StandardOpenOption.READ);
-      } catch (NoSuchFileException ex) {
-        throw new CheckpointException(
-            "checkpoint " + prefix + ": data file " + file + " (shard " + e.shardId() + " of "
-                + numShards + ", needed for tensor '" + e.name() + "') does not exist. Copy every"
-                + " " + prefix.getFileName() + ".data-* file together with the .index file.");
-      } catch (IOException ex) {
-        throw ioError(e, ex);
-      }
-      shards.put(e.shardId(), ch);
-    }
-    return ch;
+            + shards.fileOf(e) + ", offset " + (e.offset() + at) + ").");
   }
 
   private void requireFixedSize(TensorEntry e) {
@@ -791,14 +664,6 @@ public final class CheckpointReader implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    closed = true;
-    for (FileChannel ch : shards.values()) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // Closing a read-only file cannot lose data.
-      }
-    }
-    shards.clear();
+    shards.close();
   }
 }
