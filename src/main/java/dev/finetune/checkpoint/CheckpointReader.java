@@ -1,6 +1,5 @@
 package dev.finetune.checkpoint;
 
-import dev.finetune.util.MaskedCrc32c;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
@@ -43,7 +41,6 @@ public final class CheckpointReader implements AutoCloseable {
   /** The key TF2 object-based checkpoints store their object graph under. */
   public static final String OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
-  private static final int MAX_JAVA_ARRAY = Integer.MAX_VALUE - 16;
 
   private final Path prefix;
   private final int numShards;
@@ -216,7 +213,7 @@ public final class CheckpointReader implements AutoCloseable {
       throw wrongType(e, "readDoubles", "a real number type");
     }
     TensorData data = read(name);
-    double[] out = new double[checkedLength(e, 1)];
+    double[] out = new double[JavaArrays.checkedLength(e, 1, prefix)];
     for (int i = 0; i < out.length; i++) {
       out[i] = data.getDouble(i);
     }
@@ -249,7 +246,7 @@ public final class CheckpointReader implements AutoCloseable {
     if (e.dtype() != DataType.DT_BOOL) {
       throw wrongType(e, "readBooleans", "bool");
     }
-    boolean[] out = new boolean[checkedLength(e, 1)];
+    boolean[] out = new boolean[JavaArrays.checkedLength(e, 1, prefix)];
     int[] pos = {0};
     stream(e, chunk -> {
       while (chunk.hasRemaining()) {
@@ -266,7 +263,7 @@ public final class CheckpointReader implements AutoCloseable {
   public byte[] readBytes(String name) {
     TensorEntry e = entry(name);
     requireFixedSize(e);
-    byte[] out = new byte[checkedBytes(e)];
+    byte[] out = new byte[JavaArrays.checkedBytes(e, prefix)];
     int unit = Dtypes.swapUnit(e.dtype());
     int[] pos = {0};
     stream(e, chunk -> {
@@ -284,17 +281,7 @@ public final class CheckpointReader implements AutoCloseable {
     if (e.dtype() != DataType.DT_STRING) {
       throw wrongType(e, "readStrings", "string");
     }
-    if (e.isSliced()) {
-      throw new CheckpointException(
-          "tensor '" + e.name() + "' in " + prefix + " is a partitioned string tensor; reading"
-              + " partitioned string tensors is not supported.");
-    }
-    int n = checkedLength(e, 1);
-    if (e.sizeBytes() > MAX_JAVA_ARRAY) {
-      throw tooLarge(e);
-    }
-    byte[] raw = shards.readWhole(e);
-    return decodeStrings(e, raw, n);
+    return StringTensors.read(shards, e);
   }
 
   /**
@@ -363,7 +350,7 @@ public final class CheckpointReader implements AutoCloseable {
 
   private float[] readFloatsOf(TensorEntry e) {
     int perElement = e.dtype() == DataType.DT_COMPLEX64 ? 2 : 1;
-    float[] out = new float[checkedLength(e, Dtypes.elementSize(e.dtype())) * perElement];
+    float[] out = new float[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix) * perElement];
     int[] pos = {0};
     DataType dtype = e.dtype();
     stream(e, chunk -> {
@@ -384,7 +371,7 @@ public final class CheckpointReader implements AutoCloseable {
 
   private double[] readDoublesOf(TensorEntry e) {
     int perElement = e.dtype() == DataType.DT_COMPLEX128 ? 2 : 1;
-    double[] out = new double[checkedLength(e, Dtypes.elementSize(e.dtype())) * perElement];
+    double[] out = new double[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix) * perElement];
     int[] pos = {0};
     stream(e, chunk -> {
       int n = chunk.remaining() / 8;
@@ -395,7 +382,7 @@ public final class CheckpointReader implements AutoCloseable {
   }
 
   private int[] readIntsOf(TensorEntry e) {
-    int[] out = new int[checkedLength(e, Dtypes.elementSize(e.dtype()))];
+    int[] out = new int[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix)];
     int[] pos = {0};
     DataType dtype = e.dtype();
     stream(e, chunk -> {
@@ -431,7 +418,7 @@ public final class CheckpointReader implements AutoCloseable {
   }
 
   private long[] readLongsOf(TensorEntry e) {
-    long[] out = new long[checkedLength(e, Dtypes.elementSize(e.dtype()))];
+    long[] out = new long[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix)];
     int[] pos = {0};
     boolean uint32 = e.dtype() == DataType.DT_UINT32;
     stream(e, chunk -> {
@@ -463,61 +450,10 @@ public final class CheckpointReader implements AutoCloseable {
     shards.stream(e, sink);
   }
 
-  private byte[][] decodeStrings(TensorEntry e, byte[] raw, int n) {
-    byte[][] out = new byte[n][];
-    if (n == 0 && raw.length == 0) {
-      return out;
-    }
-    // Layout: n varint64 lengths, a masked CRC32C of the lengths, then the bytes. The stored CRC
-    // covers the lengths as fixed-width integers (uint32, or uint64 when large), the length CRC's
-    // 4 bytes and the string bytes.
-    CRC32C crc = new CRC32C();
-    Varint.Cursor c = new Varint.Cursor(raw, 0, raw.length);
-    long[] lengths = new long[n];
-    long total = 0;
-    ByteBuffer scratch = ByteBuffer.allocate(8).order(order);
-    for (int i = 0; i < n; i++) {
-      long len = c.readVarint64();
-      if (len < 0 || len > raw.length) {
-        throw stringCorrupt(e, "string length " + i + " is malformed", c.pos);
-      }
-      lengths[i] = len;
-      total += len;
-      scratch.clear();
-      if (len <= 0xffffffffL) {
-        scratch.putInt((int) len);
-      } else {
-        scratch.putLong(len);
-      }
-      crc.update(scratch.array(), 0, scratch.position());
-    }
-    if (c.pos + 4 > raw.length) {
-      throw stringCorrupt(e, "the string lengths run past the tensor's bytes", c.pos);
-    }
-    int storedLengthCrc = ByteBuffer.wrap(raw, c.pos, 4).order(order).getInt();
-    if (shards.verifyChecksums() && MaskedCrc32c.unmask(storedLengthCrc) != (int) crc.getValue()) {
-      throw stringCorrupt(e, "checksum mismatch in the string lengths", c.pos);
-    }
-    crc.update(raw, c.pos, 4);
-    int pos = c.pos + 4;
-    if (total != raw.length - pos) {
-      throw stringCorrupt(
-          e, "the string lengths add up to " + total + " bytes but " + (raw.length - pos)
-              + " follow them", pos);
-    }
-    for (int i = 0; i < n; i++) {
-      out[i] = Arrays.copyOfRange(raw, pos, pos + (int) lengths[i]);
-      pos += (int) lengths[i];
-    }
-    crc.update(raw, c.pos + 4, raw.length - c.pos - 4);
-    shards.verifyCrc(e, (int) crc.getValue());
-    return out;
-  }
-
   /** Reads a TF1 partitioned variable by reading each slice and copying it into place. */
   private byte[] assembleSlices(TensorEntry full) {
     int size = Dtypes.elementSize(full.dtype());
-    byte[] out = new byte[checkedBytes(full)];
+    byte[] out = new byte[JavaArrays.checkedBytes(full, prefix)];
     long covered = 0;
     long[] shape = full.shape();
     for (TensorSliceProto slice : full.slices()) {
@@ -556,7 +492,7 @@ public final class CheckpointReader implements AutoCloseable {
       TensorEntry named = new TensorEntry(
           full.name() + " (slice)", part.dtype(), part.shape(), part.shardId(), part.offset(),
           part.sizeBytes(), part.maskedCrc32c(), List.of());
-      byte[] data = new byte[checkedBytes(named)];
+      byte[] data = new byte[JavaArrays.checkedBytes(named, prefix)];
       int[] pos = {0};
       stream(named, chunk -> {
         int n = chunk.remaining();
@@ -603,12 +539,6 @@ public final class CheckpointReader implements AutoCloseable {
     }
   }
 
-  private CheckpointException stringCorrupt(TensorEntry e, String detail, long at) {
-    return new CheckpointException(
-        "checkpoint " + prefix + ": string tensor '" + e.name() + "' is corrupt: " + detail + " ("
-            + shards.fileOf(e) + ", offset " + (e.offset() + at) + ").");
-  }
-
   private void requireFixedSize(TensorEntry e) {
     if (Dtypes.elementSize(e.dtype()) <= 0 || !e.isDecodable()) {
       throw notDecodable(e);
@@ -625,27 +555,6 @@ public final class CheckpointReader implements AutoCloseable {
     return new CheckpointException(
         "tensor '" + e.name() + "' in " + prefix + " is " + e.dtypeName() + " " + e.shapeString()
             + "; " + method + " needs " + expected + ".");
-  }
-
-  private int checkedLength(TensorEntry e, int elementSize) {
-    long n = e.numElements();
-    if (n * Math.max(1, elementSize) > MAX_JAVA_ARRAY || n * 2 > MAX_JAVA_ARRAY) {
-      throw tooLarge(e);
-    }
-    return (int) n;
-  }
-
-  /** The byte size of fixed-size tensor {@code e}, if it fits a Java array. */
-  private int checkedBytes(TensorEntry e) {
-    checkedLength(e, Dtypes.elementSize(e.dtype()));
-    return (int) (e.numElements() * Dtypes.elementSize(e.dtype()));
-  }
-
-  private CheckpointException tooLarge(TensorEntry e) {
-    return new CheckpointException(
-        "tensor '" + e.name() + "' in " + prefix + " (" + e.dtypeName() + " " + e.shapeString()
-            + ", " + e.sizeBytes() + " bytes) is too large for a Java array; read it with"
-            + " toTensor().");
   }
 
   private void swapToLittleEndian(ByteBuffer chunk, int unit) {
