@@ -46,8 +46,8 @@ public final class CheckpointReader implements AutoCloseable {
   private final int numShards;
   private final ByteOrder order;
   private final Map<String, TensorEntry> entries;
-  private final Map<String, TensorEntry> sliceEntries; // by ISO-8859-1 form of the binary key
   private final DataShards shards;
+  private final PartitionedVariables partitions;
   private ObjectGraph objectGraph; // decoded on first use
 
   private CheckpointReader(
@@ -57,8 +57,8 @@ public final class CheckpointReader implements AutoCloseable {
     this.numShards = numShards;
     this.order = order;
     this.entries = entries;
-    this.sliceEntries = sliceEntries;
     this.shards = new DataShards(prefix, numShards, order);
+    this.partitions = new PartitionedVariables(shards, sliceEntries);
   }
 
   /**
@@ -265,12 +265,10 @@ public final class CheckpointReader implements AutoCloseable {
     requireFixedSize(e);
     byte[] out = new byte[JavaArrays.checkedBytes(e, prefix)];
     int unit = Dtypes.swapUnit(e.dtype());
-    int[] pos = {0};
+    DataShards.ChunkSink fill = DataShards.ChunkSink.filling(out);
     stream(e, chunk -> {
       swapToLittleEndian(chunk, unit);
-      int n = chunk.remaining();
-      chunk.get(out, pos[0], n);
-      pos[0] += n;
+      fill.accept(chunk);
     });
     return out;
   }
@@ -443,100 +441,11 @@ public final class CheckpointReader implements AutoCloseable {
   private void stream(TensorEntry e, DataShards.ChunkSink sink) {
     requireFixedSize(e);
     if (e.isSliced()) {
-      ByteBuffer whole = ByteBuffer.wrap(assembleSlices(e)).order(order);
+      ByteBuffer whole = ByteBuffer.wrap(partitions.assemble(e)).order(order);
       sink.accept(whole);
       return;
     }
     shards.stream(e, sink);
-  }
-
-  /** Reads a TF1 partitioned variable by reading each slice and copying it into place. */
-  private byte[] assembleSlices(TensorEntry full) {
-    int size = Dtypes.elementSize(full.dtype());
-    byte[] out = new byte[JavaArrays.checkedBytes(full, prefix)];
-    long covered = 0;
-    long[] shape = full.shape();
-    for (TensorSliceProto slice : full.slices()) {
-      if (slice.getExtentCount() != shape.length) {
-        throw new CheckpointException(
-            "tensor '" + full.name() + "' in " + prefix + " has a slice of rank "
-                + slice.getExtentCount() + " but the variable has rank " + shape.length + ".");
-      }
-      long[] start = new long[shape.length];
-      long[] length = new long[shape.length];
-      long count = 1;
-      for (int d = 0; d < shape.length; d++) {
-        TensorSliceProto.Extent x = slice.getExtent(d);
-        boolean fullDim = x.getHasLengthCase() != TensorSliceProto.Extent.HasLengthCase.LENGTH;
-        start[d] = fullDim ? 0 : x.getStart();
-        length[d] = fullDim ? shape[d] : x.getLength();
-        if (start[d] < 0 || length[d] < 0 || start[d] + length[d] > shape[d]) {
-          throw new CheckpointException(
-              "tensor '" + full.name() + "' in " + prefix + " has a slice outside its shape "
-                  + full.shapeString() + ".");
-        }
-        count *= length[d];
-      }
-      TensorEntry part = sliceEntries.get(SliceKeys.lookupKey(full.name(), slice));
-      if (part == null) {
-        throw new CheckpointException(
-            "checkpoint " + prefix + " is missing a slice of partitioned variable '" + full.name()
-                + "' (" + slice.toString().replace('\n', ' ').trim() + ").");
-      }
-      if (part.dtype() != full.dtype() || part.numElements() != count) {
-        throw new CheckpointException(
-            "checkpoint " + prefix + ": a slice of partitioned variable '" + full.name()
-                + "' has dtype " + part.dtypeName() + " and " + part.numElements()
-                + " elements; expected " + full.dtypeName() + " and " + count + ".");
-      }
-      TensorEntry named = new TensorEntry(
-          full.name() + " (slice)", part.dtype(), part.shape(), part.shardId(), part.offset(),
-          part.sizeBytes(), part.maskedCrc32c(), List.of());
-      byte[] data = new byte[JavaArrays.checkedBytes(named, prefix)];
-      int[] pos = {0};
-      stream(named, chunk -> {
-        int n = chunk.remaining();
-        chunk.get(data, pos[0], n);
-        pos[0] += n;
-      });
-      copySlice(data, out, shape, start, length, size);
-      covered += count;
-    }
-    if (covered != full.numElements()) {
-      throw new CheckpointException(
-          "partitioned variable '" + full.name() + "' in " + prefix + ": its slices cover "
-              + covered + " of " + full.numElements() + " elements.");
-    }
-    return out;
-  }
-
-  /** Copies a row-major slice into its place in the row-major full tensor, one run at a time. */
-  private static void copySlice(
-      byte[] src, byte[] dst, long[] shape, long[] start, long[] length, int size) {
-    int rank = shape.length;
-    if (rank == 0) {
-      System.arraycopy(src, 0, dst, 0, size);
-      return;
-    }
-    long run = length[rank - 1] * size;
-    long runs = 1;
-    for (int d = 0; d < rank - 1; d++) {
-      runs *= length[d];
-    }
-    long[] idx = new long[rank];
-    for (long r = 0; r < runs; r++) {
-      long flat = 0;
-      for (int d = 0; d < rank; d++) {
-        flat = flat * shape[d] + start[d] + idx[d];
-      }
-      System.arraycopy(src, (int) (r * run), dst, (int) (flat * size), (int) run);
-      for (int d = rank - 2; d >= 0; d--) {
-        if (++idx[d] < length[d]) {
-          break;
-        }
-        idx[d] = 0;
-      }
-    }
   }
 
   private void requireFixedSize(TensorEntry e) {

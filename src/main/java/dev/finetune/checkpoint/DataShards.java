@@ -27,6 +27,16 @@ final class DataShards implements AutoCloseable {
   /** Receives consecutive chunks of a tensor's bytes, in the checkpoint's byte order. */
   interface ChunkSink {
     void accept(ByteBuffer chunk);
+
+    /** A sink that copies the chunks one after another into {@code dest}, from its start. */
+    static ChunkSink filling(byte[] dest) {
+      int[] pos = {0};
+      return chunk -> {
+        int n = chunk.remaining();
+        chunk.get(dest, pos[0], n);
+        pos[0] += n;
+      };
+    }
   }
 
   private final Path prefix;
