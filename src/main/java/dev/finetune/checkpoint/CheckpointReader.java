@@ -1,6 +1,5 @@
 package dev.finetune.checkpoint;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,10 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.TensorSliceProto;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat16;
@@ -41,13 +38,12 @@ public final class CheckpointReader implements AutoCloseable {
   /** The key TF2 object-based checkpoints store their object graph under. */
   public static final String OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
-
   private final Path prefix;
   private final int numShards;
   private final ByteOrder order;
   private final Map<String, TensorEntry> entries;
   private final DataShards shards;
-  private final PartitionedVariables partitions;
+  private final FixedSizeValues values;
   private ObjectGraph objectGraph; // decoded on first use
 
   private CheckpointReader(
@@ -58,7 +54,7 @@ public final class CheckpointReader implements AutoCloseable {
     this.order = order;
     this.entries = entries;
     this.shards = new DataShards(prefix, numShards, order);
-    this.partitions = new PartitionedVariables(shards, sliceEntries);
+    this.values = new FixedSizeValues(shards, new PartitionedVariables(shards, sliceEntries));
   }
 
   /**
@@ -180,24 +176,24 @@ public final class CheckpointReader implements AutoCloseable {
   /** Reads tensor {@code name} as Java values (see {@link TensorData} for the array types). */
   public TensorData read(String name) {
     TensorEntry e = entry(name);
-    Object values = switch (e.dtype()) {
-      case DT_FLOAT, DT_HALF, DT_BFLOAT16, DT_COMPLEX64 -> readFloatsOf(e);
-      case DT_DOUBLE, DT_COMPLEX128 -> readDoublesOf(e);
+    Object array = switch (e.dtype()) {
+      case DT_FLOAT, DT_HALF, DT_BFLOAT16, DT_COMPLEX64 -> values.floats(e);
+      case DT_DOUBLE, DT_COMPLEX128 -> values.doubles(e);
       case DT_INT8, DT_INT16, DT_INT32, DT_UINT8, DT_UINT16, DT_QINT8, DT_QUINT8, DT_QINT16,
-          DT_QUINT16, DT_QINT32 -> readIntsOf(e);
-      case DT_INT64, DT_UINT32, DT_UINT64 -> readLongsOf(e);
+          DT_QUINT16, DT_QINT32 -> values.ints(e);
+      case DT_INT64, DT_UINT32, DT_UINT64 -> values.longs(e);
       case DT_BOOL -> readBooleans(name);
       case DT_STRING -> readStrings(name);
-      default -> throw notDecodable(e);
+      default -> throw values.notDecodable(e);
     };
-    return new TensorData(e, values);
+    return new TensorData(e, array);
   }
 
   /** Reads a float, half or bfloat16 tensor as floats (half and bfloat16 widen exactly). */
   public float[] readFloats(String name) {
     TensorEntry e = entry(name);
     return switch (e.dtype()) {
-      case DT_FLOAT, DT_HALF, DT_BFLOAT16 -> readFloatsOf(e);
+      case DT_FLOAT, DT_HALF, DT_BFLOAT16 -> values.floats(e);
       default -> throw wrongType(e, "readFloats", "float, half or bfloat16");
     };
   }
@@ -206,7 +202,7 @@ public final class CheckpointReader implements AutoCloseable {
   public double[] readDoubles(String name) {
     TensorEntry e = entry(name);
     if (e.dtype() == DataType.DT_DOUBLE) {
-      return readDoublesOf(e);
+      return values.doubles(e);
     }
     if (e.dtype() == DataType.DT_STRING || e.dtype() == DataType.DT_COMPLEX64
         || e.dtype() == DataType.DT_COMPLEX128) {
@@ -225,7 +221,7 @@ public final class CheckpointReader implements AutoCloseable {
     TensorEntry e = entry(name);
     return switch (e.dtype()) {
       case DT_INT8, DT_INT16, DT_INT32, DT_UINT8, DT_UINT16, DT_QINT8, DT_QUINT8, DT_QINT16,
-          DT_QUINT16, DT_QINT32 -> readIntsOf(e);
+          DT_QUINT16, DT_QINT32 -> values.ints(e);
       default -> throw wrongType(e, "readInts", "an integer type of at most 32 bits");
     };
   }
@@ -234,9 +230,9 @@ public final class CheckpointReader implements AutoCloseable {
   public long[] readLongs(String name) {
     TensorEntry e = entry(name);
     return switch (e.dtype()) {
-      case DT_INT64, DT_UINT32, DT_UINT64 -> readLongsOf(e);
+      case DT_INT64, DT_UINT32, DT_UINT64 -> values.longs(e);
       case DT_INT8, DT_INT16, DT_INT32, DT_UINT8, DT_UINT16, DT_QINT8, DT_QUINT8, DT_QINT16,
-          DT_QUINT16, DT_QINT32 -> Arrays.stream(readIntsOf(e)).asLongStream().toArray();
+          DT_QUINT16, DT_QINT32 -> Arrays.stream(values.ints(e)).asLongStream().toArray();
       default -> throw wrongType(e, "readLongs", "an integer type");
     };
   }
@@ -246,14 +242,7 @@ public final class CheckpointReader implements AutoCloseable {
     if (e.dtype() != DataType.DT_BOOL) {
       throw wrongType(e, "readBooleans", "bool");
     }
-    boolean[] out = new boolean[JavaArrays.checkedLength(e, 1, prefix)];
-    int[] pos = {0};
-    stream(e, chunk -> {
-      while (chunk.hasRemaining()) {
-        out[pos[0]++] = chunk.get() != 0;
-      }
-    });
-    return out;
+    return values.booleans(e);
   }
 
   /**
@@ -261,16 +250,7 @@ public final class CheckpointReader implements AutoCloseable {
    * big-endian): exactly what a TensorFlow tensor of that dtype holds in memory.
    */
   public byte[] readBytes(String name) {
-    TensorEntry e = entry(name);
-    requireFixedSize(e);
-    byte[] out = new byte[JavaArrays.checkedBytes(e, prefix)];
-    int unit = Dtypes.swapUnit(e.dtype());
-    DataShards.ChunkSink fill = DataShards.ChunkSink.filling(out);
-    stream(e, chunk -> {
-      swapToLittleEndian(chunk, unit);
-      fill.accept(chunk);
-    });
-    return out;
+    return values.littleEndianBytes(entry(name));
   }
 
   /** Reads a string tensor: one byte array per element. */
@@ -312,25 +292,7 @@ public final class CheckpointReader implements AutoCloseable {
     }
     TType tensor = Tensor.of(type, shape);
     try {
-      ByteDataBuffer data = tensor.asRawTensor().data();
-      int unit = Dtypes.swapUnit(e.dtype());
-      ByteBuffer memory = e.isSliced() ? null : NativeMemory.view(data);
-      if (memory != null && memory.capacity() == e.sizeBytes()) {
-        readInto(e, memory); // straight from the file into the tensor
-        swapToLittleEndian(memory.clear(), unit);
-        return tensor;
-      }
-      long[] pos = {0};
-      byte[] copy = new byte[(int) Math.min(DataShards.CHUNK, Math.max(1, e.sizeBytes()))];
-      stream(e, chunk -> {
-        swapToLittleEndian(chunk, unit);
-        while (chunk.hasRemaining()) {
-          int n = Math.min(copy.length, chunk.remaining());
-          chunk.get(copy, 0, n);
-          data.offset(pos[0]).write(copy, 0, n);
-          pos[0] += n;
-        }
-      });
+      values.copyInto(e, tensor.asRawTensor().data());
       return tensor;
     } catch (RuntimeException ex) {
       tensor.close();
@@ -338,146 +300,10 @@ public final class CheckpointReader implements AutoCloseable {
     }
   }
 
-  /** Reads fixed-size, unsliced tensor {@code e} into {@code dest} (its whole capacity), CRC checked. */
-  private void readInto(TensorEntry e, ByteBuffer dest) {
-    requireFixedSize(e);
-    shards.readInto(e, dest);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  private float[] readFloatsOf(TensorEntry e) {
-    int perElement = e.dtype() == DataType.DT_COMPLEX64 ? 2 : 1;
-    float[] out = new float[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix) * perElement];
-    int[] pos = {0};
-    DataType dtype = e.dtype();
-    stream(e, chunk -> {
-      if (dtype == DataType.DT_FLOAT || dtype == DataType.DT_COMPLEX64) {
-        int n = chunk.remaining() / 4;
-        chunk.asFloatBuffer().get(out, pos[0], n);
-        pos[0] += n;
-      } else {
-        boolean half = dtype == DataType.DT_HALF;
-        while (chunk.hasRemaining()) {
-          short s = chunk.getShort();
-          out[pos[0]++] = half ? Dtypes.halfToFloat(s) : Dtypes.bfloat16ToFloat(s);
-        }
-      }
-    });
-    return out;
-  }
-
-  private double[] readDoublesOf(TensorEntry e) {
-    int perElement = e.dtype() == DataType.DT_COMPLEX128 ? 2 : 1;
-    double[] out = new double[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix) * perElement];
-    int[] pos = {0};
-    stream(e, chunk -> {
-      int n = chunk.remaining() / 8;
-      chunk.asDoubleBuffer().get(out, pos[0], n);
-      pos[0] += n;
-    });
-    return out;
-  }
-
-  private int[] readIntsOf(TensorEntry e) {
-    int[] out = new int[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix)];
-    int[] pos = {0};
-    DataType dtype = e.dtype();
-    stream(e, chunk -> {
-      switch (dtype) {
-        case DT_INT32, DT_QINT32 -> {
-          int n = chunk.remaining() / 4;
-          chunk.asIntBuffer().get(out, pos[0], n);
-          pos[0] += n;
-        }
-        case DT_INT16, DT_QINT16 -> {
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.getShort();
-          }
-        }
-        case DT_UINT16, DT_QUINT16 -> {
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.getShort() & 0xffff;
-          }
-        }
-        case DT_INT8, DT_QINT8 -> {
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.get();
-          }
-        }
-        default -> { // uint8, quint8
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.get() & 0xff;
-          }
-        }
-      }
-    });
-    return out;
-  }
-
-  private long[] readLongsOf(TensorEntry e) {
-    long[] out = new long[JavaArrays.checkedLength(e, Dtypes.elementSize(e.dtype()), prefix)];
-    int[] pos = {0};
-    boolean uint32 = e.dtype() == DataType.DT_UINT32;
-    stream(e, chunk -> {
-      if (uint32) {
-        while (chunk.hasRemaining()) {
-          out[pos[0]++] = chunk.getInt() & 0xffffffffL;
-        }
-      } else {
-        int n = chunk.remaining() / 8;
-        chunk.asLongBuffer().get(out, pos[0], n);
-        pos[0] += n;
-      }
-    });
-    return out;
-  }
-
-  /**
-   * Streams the bytes of fixed-size tensor {@code e} to {@code sink} in chunks, verifying the
-   * CRC32C as it goes; throws (after the last chunk) if it does not match, so callers must not
-   * publish what the sink built until this returns.
-   */
-  private void stream(TensorEntry e, DataShards.ChunkSink sink) {
-    requireFixedSize(e);
-    if (e.isSliced()) {
-      ByteBuffer whole = ByteBuffer.wrap(partitions.assemble(e)).order(order);
-      sink.accept(whole);
-      return;
-    }
-    shards.stream(e, sink);
-  }
-
-  private void requireFixedSize(TensorEntry e) {
-    if (Dtypes.elementSize(e.dtype()) <= 0 || !e.isDecodable()) {
-      throw notDecodable(e);
-    }
-  }
-
-  private CheckpointException notDecodable(TensorEntry e) {
-    return new CheckpointException(
-        "tensor '" + e.name() + "' in " + prefix + " is a " + e.dtypeName() + " tensor, which is"
-            + " listed but cannot be read as values.");
-  }
-
   private CheckpointException wrongType(TensorEntry e, String method, String expected) {
     return new CheckpointException(
         "tensor '" + e.name() + "' in " + prefix + " is " + e.dtypeName() + " " + e.shapeString()
             + "; " + method + " needs " + expected + ".");
-  }
-
-  private void swapToLittleEndian(ByteBuffer chunk, int unit) {
-    if (order == ByteOrder.LITTLE_ENDIAN || unit <= 1) {
-      return;
-    }
-    int base = chunk.position();
-    for (int i = base; i + unit <= chunk.limit(); i += unit) {
-      for (int a = i, b = i + unit - 1; a < b; a++, b--) {
-        byte t = chunk.get(a);
-        chunk.put(a, chunk.get(b));
-        chunk.put(b, t);
-      }
-    }
   }
 
   @Override
