@@ -39,22 +39,18 @@ public final class CheckpointReader implements AutoCloseable {
   public static final String OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
   private final Path prefix;
-  private final int numShards;
-  private final ByteOrder order;
+  private final BundleIndex index;
   private final Map<String, TensorEntry> entries;
   private final DataShards shards;
   private final FixedSizeValues values;
   private ObjectGraph objectGraph; // decoded on first use
 
-  private CheckpointReader(
-      Path prefix, int numShards, ByteOrder order, Map<String, TensorEntry> entries,
-      Map<String, TensorEntry> sliceEntries) {
+  private CheckpointReader(Path prefix, BundleIndex index) {
     this.prefix = prefix;
-    this.numShards = numShards;
-    this.order = order;
-    this.entries = entries;
-    this.shards = new DataShards(prefix, numShards, order);
-    this.values = new FixedSizeValues(shards, new PartitionedVariables(shards, sliceEntries));
+    this.index = index;
+    this.entries = index.entries();
+    this.shards = new DataShards(prefix, index.numShards(), index.order());
+    this.values = new FixedSizeValues(shards, new PartitionedVariables(shards, index.slices()));
   }
 
   /**
@@ -78,9 +74,7 @@ public final class CheckpointReader implements AutoCloseable {
 
   /** Opens the checkpoint whose files are {@code prefix.index} and {@code prefix.data-*}. */
   public static CheckpointReader openPrefix(Path prefix) {
-    BundleIndex index = BundleIndex.read(prefix);
-    return new CheckpointReader(
-        prefix, index.numShards(), index.order(), index.entries(), index.slices());
+    return new CheckpointReader(prefix, BundleIndex.read(prefix));
   }
 
   /** The data file of shard {@code shard} (of {@code numShards}) of {@code prefix}. */
@@ -94,12 +88,12 @@ public final class CheckpointReader implements AutoCloseable {
   }
 
   public int numShards() {
-    return numShards;
+    return index.numShards();
   }
 
   /** The byte order the data files were written in (little endian on every common machine). */
   public ByteOrder byteOrder() {
-    return order;
+    return index.order();
   }
 
   /**
