@@ -100,6 +100,12 @@ public final class CheckpointLocator {
     return prefix.resolveSibling(prefix.getFileName() + ".index");
   }
 
+  /** The data file of shard {@code shard} (of {@code numShards}); matches {@link #DATA_SUFFIX}. */
+  static Path dataFile(Path prefix, int shard, int numShards) {
+    return prefix.resolveSibling(
+        String.format("%s.data-%05d-of-%05d", prefix.getFileName(), shard, numShards));
+  }
+
   private static String indexFilesHint(Path dir) {
     List<String> found = prefixesIn(dir);
     return found.isEmpty() ? " It holds no .index files." : " Checkpoints there: " + String.join(", ", found);

@@ -1,33 +1,16 @@
 package dev.finetune.checkpoint;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.finetune.util.MaskedCrc32c;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.proto.BundleEntryProto;
-import org.tensorflow.proto.BundleHeaderProto;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.TensorShapeProto;
-import org.tensorflow.proto.TensorSliceProto;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat16;
@@ -55,31 +38,19 @@ public final class CheckpointReader implements AutoCloseable {
   /** The key TF2 object-based checkpoints store their object graph under. */
   public static final String OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
-  // A multiple of every element size, and small enough to stay in L2 cache between the CRC pass and
-  // the copy out (1 MB chunks measured 0.6x the speed of 64-256 KB ones).
-  private static final int CHUNK = 1 << 18;
-  private static final int MAX_JAVA_ARRAY = Integer.MAX_VALUE - 16;
-  private static final ThreadLocal<ByteBuffer> CHUNK_BUFFER =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
-
   private final Path prefix;
-  private final int numShards;
-  private final ByteOrder order;
+  private final BundleIndex index;
   private final Map<String, TensorEntry> entries;
-  private final Map<String, TensorEntry> sliceEntries; // by ISO-8859-1 form of the binary key
-  private final Map<Integer, FileChannel> shards = new HashMap<>();
-  private volatile boolean verifyTensorChecksums = true;
-  private boolean closed;
+  private final DataShards shards;
+  private final FixedSizeValues values;
   private ObjectGraph objectGraph; // decoded on first use
 
-  private CheckpointReader(
-      Path prefix, int numShards, ByteOrder order, Map<String, TensorEntry> entries,
-      Map<String, TensorEntry> sliceEntries) {
+  private CheckpointReader(Path prefix, BundleIndex index) {
     this.prefix = prefix;
-    this.numShards = numShards;
-    this.order = order;
-    this.entries = entries;
-    this.sliceEntries = sliceEntries;
+    this.index = index;
+    this.entries = index.entries();
+    this.shards = new DataShards(prefix, index.numShards(), index.order());
+    this.values = new FixedSizeValues(shards, new PartitionedVariables(shards, index.slices()));
   }
 
   /**
@@ -97,150 +68,18 @@ public final class CheckpointReader implements AutoCloseable {
    * damaged data file yields wrong values silently.
    */
   public CheckpointReader verifyTensorChecksums(boolean verify) {
-    this.verifyTensorChecksums = verify;
+    shards.verifyChecksums(verify);
     return this;
   }
 
   /** Opens the checkpoint whose files are {@code prefix.index} and {@code prefix.data-*}. */
   public static CheckpointReader openPrefix(Path prefix) {
-    Path index = indexFile(prefix);
-    List<TableReader.Entry> table = TableReader.readAll(index);
-    if (table.isEmpty() || table.get(0).key().length != 0) {
-      throw new CheckpointException(
-          "checkpoint index " + index + " has no header entry: it is not a TensorFlow V2"
-              + " checkpoint (tensor bundle) index.");
-    }
-    BundleHeaderProto header;
-    try {
-      header = BundleHeaderProto.parseFrom(table.get(0).value());
-    } catch (InvalidProtocolBufferException e) {
-      throw new CheckpointException(
-          "checkpoint index " + index + " has an unreadable header entry: it is not a TensorFlow"
-              + " V2 checkpoint index (" + e.getMessage() + ").");
-    }
-    int numShards = header.getNumShards();
-    if (numShards <= 0) {
-      throw new CheckpointException(
-          "checkpoint index " + index + " says it has " + numShards + " data shards: the header"
-              + " is corrupt or this is not a V2 checkpoint index.");
-    }
-    checkVersion(index, header);
-    ByteOrder order =
-        header.getEndianness() == BundleHeaderProto.Endianness.BIG
-            ? ByteOrder.BIG_ENDIAN
-            : ByteOrder.LITTLE_ENDIAN;
-    if (header.getEndianness() == BundleHeaderProto.Endianness.UNRECOGNIZED) {
-      throw new CheckpointException(
-          "checkpoint index " + index + " has unknown endianness " + header.getEndiannessValue() + ".");
-    }
-    Map<String, TensorEntry> entries = new LinkedHashMap<>();
-    Map<String, TensorEntry> slices = new HashMap<>();
-    for (TableReader.Entry e : table.subList(1, table.size())) {
-      boolean sliceKey = e.key().length > 0 && e.key()[0] == 0;
-      String name =
-          sliceKey
-              ? new String(e.key(), StandardCharsets.ISO_8859_1)
-              : new String(e.key(), StandardCharsets.UTF_8);
-      TensorEntry entry = parseEntry(index, name, e, numShards);
-      (sliceKey ? slices : entries).put(name, entry);
-    }
-    // A partitioned variable's own entry stores no bytes: list the bytes of its slices.
-    for (Map.Entry<String, TensorEntry> m : entries.entrySet()) {
-      TensorEntry e = m.getValue();
-      if (e.isSliced()) {
-        long size = 0;
-        for (TensorSliceProto s : e.slices()) {
-          TensorEntry part = slices.get(
-              new String(SliceKeys.encode(e.name(), s), StandardCharsets.ISO_8859_1));
-          size += part == null ? 0 : part.sizeBytes();
-        }
-        m.setValue(new TensorEntry(e.name(), e.dtype(), e.shape(), e.shardId(), e.offset(), size,
-            e.maskedCrc32c(), e.slices()));
-      }
-    }
-    return new CheckpointReader(
-        prefix, numShards, order, Collections.unmodifiableMap(entries), slices);
-  }
-
-  private static void checkVersion(Path index, BundleHeaderProto header) {
-    // This reader implements bundle format version 1, like TensorFlow itself (kTensorBundleVersion).
-    int minConsumer = header.getVersion().getMinConsumer();
-    if (minConsumer > 1 || header.getVersion().getBadConsumersList().contains(1)) {
-      throw new CheckpointException(
-          "checkpoint " + index + " needs a newer reader: it was written in tensor-bundle format"
-              + " producer " + header.getVersion().getProducer() + ", min_consumer " + minConsumer
-              + ", and this reader implements version 1.");
-    }
-  }
-
-  private static TensorEntry parseEntry(Path index, String name, TableReader.Entry e, int numShards) {
-    BundleEntryProto p;
-    try {
-      p = BundleEntryProto.parseFrom(e.value());
-    } catch (InvalidProtocolBufferException ex) {
-      throw new CheckpointException(
-          "checkpoint index " + index + " is corrupt: the entry for tensor '" + printable(name)
-              + "' (block at offset " + e.blockOffset() + ") does not parse: " + ex.getMessage());
-    }
-    String where = "checkpoint index " + index + ": tensor '" + printable(name) + "'";
-    TensorShapeProto shapeProto = p.getShape();
-    if (shapeProto.getUnknownRank()) {
-      throw new CheckpointException(where + " has an unknown rank; a saved tensor must have a shape.");
-    }
-    long[] shape = new long[shapeProto.getDimCount()];
-    long elements = 1;
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = shapeProto.getDim(i).getSize();
-      if (shape[i] < 0) {
-        throw new CheckpointException(where + " has an invalid dimension " + shape[i] + ".");
-      }
-      try {
-        elements = Math.multiplyExact(elements, shape[i]);
-      } catch (ArithmeticException overflow) {
-        throw new CheckpointException(where + " has a shape with too many elements.");
-      }
-    }
-    DataType dtype = p.getDtype();
-    int elementSize = Dtypes.elementSize(dtype);
-    if (dtype == DataType.DT_INVALID || dtype == DataType.UNRECOGNIZED || elementSize < 0) {
-      throw new CheckpointException(
-          where + " has an unknown dtype (" + p.getDtypeValue() + "): the index is corrupt or"
-              + " was written by a newer TensorFlow.");
-    }
-    if (p.getShardId() < 0 || p.getShardId() >= numShards) {
-      throw new CheckpointException(
-          where + " is in shard " + p.getShardId() + " but the checkpoint has " + numShards
-              + " shards.");
-    }
-    if (p.getOffset() < 0 || p.getSize() < 0 || p.getOffset() + p.getSize() < 0) {
-      throw new CheckpointException(
-          where + " has an invalid location (offset " + p.getOffset() + ", " + p.getSize()
-              + " bytes).");
-    }
-    if (p.getSlicesCount() == 0 && elementSize > 0
-        && (elements > Long.MAX_VALUE / elementSize || p.getSize() != elements * elementSize)) {
-      throw new CheckpointException(
-          where + " (" + Dtypes.name(dtype) + ", " + elements + " elements) stores " + p.getSize()
-              + " bytes; expected " + elements * elementSize + ".");
-    }
-    if (dtype == DataType.DT_STRING && p.getSlicesCount() == 0 && p.getSize() < elements + 4
-        && !(elements == 0 && p.getSize() == 0)) {
-      throw new CheckpointException(
-          where + " (string, " + elements + " elements) stores only " + p.getSize() + " bytes.");
-    }
-    return new TensorEntry(
-        name, dtype, shape, p.getShardId(), p.getOffset(), p.getSize(), p.getCrc32C(),
-        List.copyOf(p.getSlicesList()));
-  }
-
-  private static Path indexFile(Path prefix) {
-    return prefix.resolveSibling(prefix.getFileName() + ".index");
+    return new CheckpointReader(prefix, BundleIndex.read(prefix));
   }
 
   /** The data file of shard {@code shard} (of {@code numShards}) of {@code prefix}. */
   public static Path dataFile(Path prefix, int shard, int numShards) {
-    return prefix.resolveSibling(
-        String.format("%s.data-%05d-of-%05d", prefix.getFileName(), shard, numShards));
+    return CheckpointLocator.dataFile(prefix, shard, numShards);
   }
 
   /** The checkpoint prefix, e.g. {@code /models/run1/model.ckpt-1200}. */
@@ -249,12 +88,12 @@ public final class CheckpointReader implements AutoCloseable {
   }
 
   public int numShards() {
-    return numShards;
+    return index.numShards();
   }
 
   /** The byte order the data files were written in (little endian on every common machine). */
   public ByteOrder byteOrder() {
-    return order;
+    return index.order();
   }
 
   /**
@@ -331,24 +170,24 @@ public final class CheckpointReader implements AutoCloseable {
   /** Reads tensor {@code name} as Java values (see {@link TensorData} for the array types). */
   public TensorData read(String name) {
     TensorEntry e = entry(name);
-    Object values = switch (e.dtype()) {
-      case DT_FLOAT, DT_HALF, DT_BFLOAT16, DT_COMPLEX64 -> readFloatsOf(e);
-      case DT_DOUBLE, DT_COMPLEX128 -> readDoublesOf(e);
+    Object array = switch (e.dtype()) {
+      case DT_FLOAT, DT_HALF, DT_BFLOAT16, DT_COMPLEX64 -> values.floats(e);
+      case DT_DOUBLE, DT_COMPLEX128 -> values.doubles(e);
       case DT_INT8, DT_INT16, DT_INT32, DT_UINT8, DT_UINT16, DT_QINT8, DT_QUINT8, DT_QINT16,
-          DT_QUINT16, DT_QINT32 -> readIntsOf(e);
-      case DT_INT64, DT_UINT32, DT_UINT64 -> readLongsOf(e);
+          DT_QUINT16, DT_QINT32 -> values.ints(e);
+      case DT_INT64, DT_UINT32, DT_UINT64 -> values.longs(e);
       case DT_BOOL -> readBooleans(name);
       case DT_STRING -> readStrings(name);
-      default -> throw notDecodable(e);
+      default -> throw values.notDecodable(e);
     };
-    return new TensorData(e, values);
+    return new TensorData(e, array);
   }
 
   /** Reads a float, half or bfloat16 tensor as floats (half and bfloat16 widen exactly). */
   public float[] readFloats(String name) {
     TensorEntry e = entry(name);
     return switch (e.dtype()) {
-      case DT_FLOAT, DT_HALF, DT_BFLOAT16 -> readFloatsOf(e);
+      case DT_FLOAT, DT_HALF, DT_BFLOAT16 -> values.floats(e);
       default -> throw wrongType(e, "readFloats", "float, half or bfloat16");
     };
   }
@@ -357,14 +196,14 @@ public final class CheckpointReader implements AutoCloseable {
   public double[] readDoubles(String name) {
     TensorEntry e = entry(name);
     if (e.dtype() == DataType.DT_DOUBLE) {
-      return readDoublesOf(e);
+      return values.doubles(e);
     }
     if (e.dtype() == DataType.DT_STRING || e.dtype() == DataType.DT_COMPLEX64
         || e.dtype() == DataType.DT_COMPLEX128) {
       throw wrongType(e, "readDoubles", "a real number type");
     }
     TensorData data = read(name);
-    double[] out = new double[checkedLength(e, 1)];
+    double[] out = new double[JavaArrays.checkedLength(e, 1, prefix)];
     for (int i = 0; i < out.length; i++) {
       out[i] = data.getDouble(i);
     }
@@ -376,7 +215,7 @@ public final class CheckpointReader implements AutoCloseable {
     TensorEntry e = entry(name);
     return switch (e.dtype()) {
       case DT_INT8, DT_INT16, DT_INT32, DT_UINT8, DT_UINT16, DT_QINT8, DT_QUINT8, DT_QINT16,
-          DT_QUINT16, DT_QINT32 -> readIntsOf(e);
+          DT_QUINT16, DT_QINT32 -> values.ints(e);
       default -> throw wrongType(e, "readInts", "an integer type of at most 32 bits");
     };
   }
@@ -385,9 +224,9 @@ public final class CheckpointReader implements AutoCloseable {
   public long[] readLongs(String name) {
     TensorEntry e = entry(name);
     return switch (e.dtype()) {
-      case DT_INT64, DT_UINT32, DT_UINT64 -> readLongsOf(e);
+      case DT_INT64, DT_UINT32, DT_UINT64 -> values.longs(e);
       case DT_INT8, DT_INT16, DT_INT32, DT_UINT8, DT_UINT16, DT_QINT8, DT_QUINT8, DT_QINT16,
-          DT_QUINT16, DT_QINT32 -> Arrays.stream(readIntsOf(e)).asLongStream().toArray();
+          DT_QUINT16, DT_QINT32 -> Arrays.stream(values.ints(e)).asLongStream().toArray();
       default -> throw wrongType(e, "readLongs", "an integer type");
     };
   }
@@ -397,14 +236,7 @@ public final class CheckpointReader implements AutoCloseable {
     if (e.dtype() != DataType.DT_BOOL) {
       throw wrongType(e, "readBooleans", "bool");
     }
-    boolean[] out = new boolean[checkedLength(e, 1)];
-    int[] pos = {0};
-    stream(e, chunk -> {
-      while (chunk.hasRemaining()) {
-        out[pos[0]++] = chunk.get() != 0;
-      }
-    });
-    return out;
+    return values.booleans(e);
   }
 
   /**
@@ -412,18 +244,7 @@ public final class CheckpointReader implements AutoCloseable {
    * big-endian): exactly what a TensorFlow tensor of that dtype holds in memory.
    */
   public byte[] readBytes(String name) {
-    TensorEntry e = entry(name);
-    requireFixedSize(e);
-    byte[] out = new byte[checkedBytes(e)];
-    int unit = Dtypes.swapUnit(e.dtype());
-    int[] pos = {0};
-    stream(e, chunk -> {
-      swapToLittleEndian(chunk, unit);
-      int n = chunk.remaining();
-      chunk.get(out, pos[0], n);
-      pos[0] += n;
-    });
-    return out;
+    return values.littleEndianBytes(entry(name));
   }
 
   /** Reads a string tensor: one byte array per element. */
@@ -432,17 +253,7 @@ public final class CheckpointReader implements AutoCloseable {
     if (e.dtype() != DataType.DT_STRING) {
       throw wrongType(e, "readStrings", "string");
     }
-    if (e.isSliced()) {
-      throw new CheckpointException(
-          "tensor '" + e.name() + "' in " + prefix + " is a partitioned string tensor; reading"
-              + " partitioned string tensors is not supported.");
-    }
-    int n = checkedLength(e, 1);
-    if (e.sizeBytes() > MAX_JAVA_ARRAY) {
-      throw tooLarge(e);
-    }
-    byte[] raw = readWhole(e);
-    return decodeStrings(e, raw, n);
+    return StringTensors.read(shards, e);
   }
 
   /**
@@ -475,415 +286,12 @@ public final class CheckpointReader implements AutoCloseable {
     }
     TType tensor = Tensor.of(type, shape);
     try {
-      ByteDataBuffer data = tensor.asRawTensor().data();
-      int unit = Dtypes.swapUnit(e.dtype());
-      ByteBuffer memory = e.isSliced() ? null : NativeMemory.view(data);
-      if (memory != null && memory.capacity() == e.sizeBytes()) {
-        readInto(e, memory); // straight from the file into the tensor
-        swapToLittleEndian(memory.clear(), unit);
-        return tensor;
-      }
-      long[] pos = {0};
-      byte[] copy = new byte[(int) Math.min(CHUNK, Math.max(1, e.sizeBytes()))];
-      stream(e, chunk -> {
-        swapToLittleEndian(chunk, unit);
-        while (chunk.hasRemaining()) {
-          int n = Math.min(copy.length, chunk.remaining());
-          chunk.get(copy, 0, n);
-          data.offset(pos[0]).write(copy, 0, n);
-          pos[0] += n;
-        }
-      });
+      values.copyInto(e, tensor.asRawTensor().data());
       return tensor;
     } catch (RuntimeException ex) {
       tensor.close();
       throw ex;
     }
-  }
-
-  /** Reads fixed-size, unsliced tensor {@code e} into {@code dest} (its whole capacity), CRC checked. */
-  private void readInto(TensorEntry e, ByteBuffer dest) {
-    requireFixedSize(e);
-    FileChannel ch = channel(e);
-    checkBounds(e, ch);
-    CRC32C crc = new CRC32C();
-    int done = 0;
-    int size = (int) e.sizeBytes();
-    while (done < size) {
-      int n = Math.min(CHUNK, size - done);
-      ByteBuffer part = dest.duplicate();
-      part.limit(done + n).position(done);
-      readFully(ch, part, e.offset() + done, e);
-      part.flip().position(done);
-      if (verifyTensorChecksums) {
-        crc.update(part); // while the chunk is still in the CPU cache
-      }
-      done += n;
-    }
-    verifyCrc(e, (int) crc.getValue());
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  private float[] readFloatsOf(TensorEntry e) {
-    int perElement = e.dtype() == DataType.DT_COMPLEX64 ? 2 : 1;
-    float[] out = new float[checkedLength(e, Dtypes.elementSize(e.dtype())) * perElement];
-    int[] pos = {0};
-    DataType dtype = e.dtype();
-    stream(e, chunk -> {
-      if (dtype == DataType.DT_FLOAT || dtype == DataType.DT_COMPLEX64) {
-        int n = chunk.remaining() / 4;
-        chunk.asFloatBuffer().get(out, pos[0], n);
-        pos[0] += n;
-      } else {
-        boolean half = dtype == DataType.DT_HALF;
-        while (chunk.hasRemaining()) {
-          short s = chunk.getShort();
-          out[pos[0]++] = half ? Dtypes.halfToFloat(s) : Dtypes.bfloat16ToFloat(s);
-        }
-      }
-    });
-    return out;
-  }
-
-  private double[] readDoublesOf(TensorEntry e) {
-    int perElement = e.dtype() == DataType.DT_COMPLEX128 ? 2 : 1;
-    double[] out = new double[checkedLength(e, Dtypes.elementSize(e.dtype())) * perElement];
-    int[] pos = {0};
-    stream(e, chunk -> {
-      int n = chunk.remaining() / 8;
-      chunk.asDoubleBuffer().get(out, pos[0], n);
-      pos[0] += n;
-    });
-    return out;
-  }
-
-  private int[] readIntsOf(TensorEntry e) {
-    int[] out = new int[checkedLength(e, Dtypes.elementSize(e.dtype()))];
-    int[] pos = {0};
-    DataType dtype = e.dtype();
-    stream(e, chunk -> {
-      switch (dtype) {
-        case DT_INT32, DT_QINT32 -> {
-          int n = chunk.remaining() / 4;
-          chunk.asIntBuffer().get(out, pos[0], n);
-          pos[0] += n;
-        }
-        case DT_INT16, DT_QINT16 -> {
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.getShort();
-          }
-        }
-        case DT_UINT16, DT_QUINT16 -> {
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.getShort() & 0xffff;
-          }
-        }
-        case DT_INT8, DT_QINT8 -> {
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.get();
-          }
-        }
-        default -> { // uint8, quint8
-          while (chunk.hasRemaining()) {
-            out[pos[0]++] = chunk.get() & 0xff;
-          }
-        }
-      }
-    });
-    return out;
-  }
-
-  private long[] readLongsOf(TensorEntry e) {
-    long[] out = new long[checkedLength(e, Dtypes.elementSize(e.dtype()))];
-    int[] pos = {0};
-    boolean uint32 = e.dtype() == DataType.DT_UINT32;
-    stream(e, chunk -> {
-      if (uint32) {
-        while (chunk.hasRemaining()) {
-          out[pos[0]++] = chunk.getInt() & 0xffffffffL;
-        }
-      } else {
-        int n = chunk.remaining() / 8;
-        chunk.asLongBuffer().get(out, pos[0], n);
-        pos[0] += n;
-      }
-    });
-    return out;
-  }
-
-  /** Receives consecutive chunks of a tensor's bytes, in the checkpoint's byte order. */
-  private interface ChunkSink {
-    void accept(ByteBuffer chunk);
-  }
-
-  /**
-   * Streams the bytes of fixed-size tensor {@code e} to {@code sink} in chunks, verifying the
-   * CRC32C as it goes; throws (after the last chunk) if it does not match, so callers must not
-   * publish what the sink built until this returns.
-   */
-  private void stream(TensorEntry e, ChunkSink sink) {
-    requireFixedSize(e);
-    if (e.isSliced()) {
-      ByteBuffer whole = ByteBuffer.wrap(assembleSlices(e)).order(order);
-      sink.accept(whole);
-      return;
-    }
-    FileChannel ch = channel(e);
-    checkBounds(e, ch);
-    ByteBuffer buf = CHUNK_BUFFER.get();
-    CRC32C crc = new CRC32C();
-    long done = 0;
-    while (done < e.sizeBytes()) {
-      int want = (int) Math.min(CHUNK, e.sizeBytes() - done);
-      buf.clear().limit(want);
-      readFully(ch, buf, e.offset() + done, e);
-      buf.flip();
-      if (verifyTensorChecksums) {
-        crc.update(buf.duplicate());
-      }
-      sink.accept(buf.slice().order(order));
-      done += want;
-    }
-    verifyCrc(e, (int) crc.getValue());
-  }
-
-  /** Reads all stored bytes of {@code e} (CRC verified by the caller's format-specific code). */
-  private byte[] readWhole(TensorEntry e) {
-    FileChannel ch = channel(e);
-    checkBounds(e, ch);
-    ByteBuffer buf = ByteBuffer.allocate((int) e.sizeBytes());
-    readFully(ch, buf, e.offset(), e);
-    return buf.array();
-  }
-
-  private byte[][] decodeStrings(TensorEntry e, byte[] raw, int n) {
-    byte[][] out = new byte[n][];
-    if (n == 0 && raw.length == 0) {
-      return out;
-    }
-    // Layout: n varint64 lengths, a masked CRC32C of the lengths, then the bytes. The stored CRC
-    // covers the lengths as fixed-width integers (uint32, or uint64 when large), the length CRC's
-    // 4 bytes and the string bytes.
-    CRC32C crc = new CRC32C();
-    Varint.Cursor c = new Varint.Cursor(raw, 0, raw.length);
-    long[] lengths = new long[n];
-    long total = 0;
-    ByteBuffer scratch = ByteBuffer.allocate(8).order(order);
-    for (int i = 0; i < n; i++) {
-      long len = c.readVarint64();
-      if (len < 0 || len > raw.length) {
-        throw stringCorrupt(e, "string length " + i + " is malformed", c.pos);
-      }
-      lengths[i] = len;
-      total += len;
-      scratch.clear();
-      if (len <= 0xffffffffL) {
-        scratch.putInt((int) len);
-      } else {
-        scratch.putLong(len);
-      }
-      crc.update(scratch.array(), 0, scratch.position());
-    }
-    if (c.pos + 4 > raw.length) {
-      throw stringCorrupt(e, "the string lengths run past the tensor's bytes", c.pos);
-    }
-    int storedLengthCrc = ByteBuffer.wrap(raw, c.pos, 4).order(order).getInt();
-    if (verifyTensorChecksums && MaskedCrc32c.unmask(storedLengthCrc) != (int) crc.getValue()) {
-      throw stringCorrupt(e, "checksum mismatch in the string lengths", c.pos);
-    }
-    crc.update(raw, c.pos, 4);
-    int pos = c.pos + 4;
-    if (total != raw.length - pos) {
-      throw stringCorrupt(
-          e, "the string lengths add up to " + total + " bytes but " + (raw.length - pos)
-              + " follow them", pos);
-    }
-    for (int i = 0; i < n; i++) {
-      out[i] = Arrays.copyOfRange(raw, pos, pos + (int) lengths[i]);
-      pos += (int) lengths[i];
-    }
-    crc.update(raw, c.pos + 4, raw.length - c.pos - 4);
-    verifyCrc(e, (int) crc.getValue());
-    return out;
-  }
-
-  /** Reads a TF1 partitioned variable by reading each slice and copying it into place. */
-  private byte[] assembleSlices(TensorEntry full) {
-    int size = Dtypes.elementSize(full.dtype());
-    byte[] out = new byte[checkedBytes(full)];
-    long covered = 0;
-    long[] shape = full.shape();
-    for (TensorSliceProto slice : full.slices()) {
-      if (slice.getExtentCount() != shape.length) {
-        throw new CheckpointException(
-            "tensor '" + full.name() + "' in " + prefix + " has a slice of rank "
-                + slice.getExtentCount() + " but the variable has rank " + shape.length + ".");
-      }
-      long[] start = new long[shape.length];
-      long[] length = new long[shape.length];
-      long count = 1;
-      for (int d = 0; d < shape.length; d++) {
-        TensorSliceProto.Extent x = slice.getExtent(d);
-        boolean fullDim = x.getHasLengthCase() != TensorSliceProto.Extent.HasLengthCase.LENGTH;
-        start[d] = fullDim ? 0 : x.getStart();
-        length[d] = fullDim ? shape[d] : x.getLength();
-        if (start[d] < 0 || length[d] < 0 || start[d] + length[d] > shape[d]) {
-          throw new CheckpointException(
-              "tensor '" + full.name() + "' in " + prefix + " has a slice outside its shape "
-                  + full.shapeString() + ".");
-        }
-        count *= length[d];
-      }
-      String key = new String(SliceKeys.encode(full.name(), slice), StandardCharsets.ISO_8859_1);
-      TensorEntry part = sliceEntries.get(key);
-      if (part == null) {
-        throw new CheckpointException(
-            "checkpoint " + prefix + " is missing a slice of partitioned variable '" + full.name()
-                + "' (" + slice.toString().replace('\n', ' ').trim() + ").");
-      }
-      if (part.dtype() != full.dtype() || part.numElements() != count) {
-        throw new CheckpointException(
-            "checkpoint " + prefix + ": a slice of partitioned variable '" + full.name()
-                + "' has dtype " + part.dtypeName() + " and " + part.numElements()
-                + " elements; expected " + full.dtypeName() + " and " + count + ".");
-      }
-      TensorEntry named = new TensorEntry(
-          full.name() + " (slice)", part.dtype(), part.shape(), part.shardId(), part.offset(),
-          part.sizeBytes(), part.maskedCrc32c(), List.of());
-      byte[] data = new byte[checkedBytes(named)];
-      int[] pos = {0};
-      stream(named, chunk -> {
-        int n = chunk.remaining();
-        chunk.get(data, pos[0], n);
-        pos[0] += n;
-      });
-      copySlice(data, out, shape, start, length, size);
-      covered += count;
-    }
-    if (covered != full.numElements()) {
-      throw new CheckpointException(
-          "partitioned variable '" + full.name() + "' in " + prefix + ": its slices cover "
-              + covered + " of " + full.numElements() + " elements.");
-    }
-    return out;
-  }
-
-  /** Copies a row-major slice into its place in the row-major full tensor, one run at a time. */
-  private static void copySlice(
-      byte[] src, byte[] dst, long[] shape, long[] start, long[] length, int size) {
-    int rank = shape.length;
-    if (rank == 0) {
-      System.arraycopy(src, 0, dst, 0, size);
-      return;
-    }
-    long run = length[rank - 1] * size;
-    long runs = 1;
-    for (int d = 0; d < rank - 1; d++) {
-      runs *= length[d];
-    }
-    long[] idx = new long[rank];
-    for (long r = 0; r < runs; r++) {
-      long flat = 0;
-      for (int d = 0; d < rank; d++) {
-        flat = flat * shape[d] + start[d] + idx[d];
-      }
-      System.arraycopy(src, (int) (r * run), dst, (int) (flat * size), (int) run);
-      for (int d = rank - 2; d >= 0; d--) {
-        if (++idx[d] < length[d]) {
-          break;
-        }
-        idx[d] = 0;
-      }
-    }
-  }
-
-  private void verifyCrc(TensorEntry e, int actual) {
-    if (verifyTensorChecksums && actual != MaskedCrc32c.unmask(e.maskedCrc32c())) {
-      throw new CheckpointException(
-          "checkpoint " + prefix + ": tensor '" + e.name() + "' is corrupt: checksum mismatch in "
-              + dataFile(prefix, e.shardId(), numShards) + " at offset " + e.offset() + " ("
-              + e.sizeBytes() + " bytes). The file was damaged after it was written.");
-    }
-  }
-
-  private CheckpointException stringCorrupt(TensorEntry e, String detail, long at) {
-    return new CheckpointException(
-        "checkpoint " + prefix + ": string tensor '" + e.name() + "' is corrupt: " + detail + " ("
-            + dataFile(prefix, e.shardId(), numShards) + ", offset " + (e.offset() + at) + ").");
-  }
-
-  private void checkBounds(TensorEntry e, FileChannel ch) {
-    long fileSize;
-    try {
-      fileSize = ch.size();
-    } catch (IOException ex) {
-      throw ioError(e, ex);
-    }
-    if (e.offset() + e.sizeBytes() > fileSize) {
-      throw new CheckpointException(
-          "checkpoint " + prefix + ": tensor '" + e.name() + "' (offset " + e.offset() + ", "
-              + e.sizeBytes() + " bytes) extends past the end of "
-              + dataFile(prefix, e.shardId(), numShards) + " (" + fileSize + " bytes): the data"
-              + " file is truncated.");
-    }
-  }
-
-  private void readFully(FileChannel ch, ByteBuffer buf, long position, TensorEntry e) {
-    try {
-      long p = position;
-      while (buf.hasRemaining()) {
-        int n = ch.read(buf, p);
-        if (n < 0) {
-          throw new CheckpointException(
-              "checkpoint " + prefix + ": unexpected end of " + dataFile(prefix, e.shardId(), numShards)
-                  + " at offset " + p + " while reading tensor '" + e.name() + "'.");
-        }
-        p += n;
-      }
-    } catch (IOException ex) {
-      throw ioError(e, ex);
-    }
-  }
-
-  private CheckpointException ioError(TensorEntry e, IOException ex) {
-    return new CheckpointException(
-        "cannot read " + dataFile(prefix, e.shardId(), numShards) + " (tensor '" + e.name() + "'): "
-            + ex.getMessage(), ex);
-  }
-
-  private synchronized FileChannel channel(TensorEntry e) {
-    if (closed) {
-      throw new IllegalStateException("checkpoint reader for " + prefix + " is closed");
-    }
-    FileChannel ch = shards.get(e.shardId());
-    if (ch == null) {
-      Path file = dataFile(prefix, e.shardId(), numShards);
-      try {
-        ch = FileChannel.open(file, StandardOpenOption.READ);
-      } catch (NoSuchFileException ex) {
-        throw new CheckpointException(
-            "checkpoint " + prefix + ": data file " + file + " (shard " + e.shardId() + " of "
-                + numShards + ", needed for tensor '" + e.name() + "') does not exist. Copy every"
-                + " " + prefix.getFileName() + ".data-* file together with the .index file.");
-      } catch (IOException ex) {
-        throw ioError(e, ex);
-      }
-      shards.put(e.shardId(), ch);
-    }
-    return ch;
-  }
-
-  private void requireFixedSize(TensorEntry e) {
-    if (Dtypes.elementSize(e.dtype()) <= 0 || !e.isDecodable()) {
-      throw notDecodable(e);
-    }
-  }
-
-  private CheckpointException notDecodable(TensorEntry e) {
-    return new CheckpointException(
-        "tensor '" + e.name() + "' in " + prefix + " is a " + e.dtypeName() + " tensor, which is"
-            + " listed but cannot be read as values.");
   }
 
   private CheckpointException wrongType(TensorEntry e, String method, String expected) {
@@ -892,64 +300,8 @@ public final class CheckpointReader implements AutoCloseable {
             + "; " + method + " needs " + expected + ".");
   }
 
-  private int checkedLength(TensorEntry e, int elementSize) {
-    long n = e.numElements();
-    if (n * Math.max(1, elementSize) > MAX_JAVA_ARRAY || n * 2 > MAX_JAVA_ARRAY) {
-      throw tooLarge(e);
-    }
-    return (int) n;
-  }
-
-  /** The byte size of fixed-size tensor {@code e}, if it fits a Java array. */
-  private int checkedBytes(TensorEntry e) {
-    checkedLength(e, Dtypes.elementSize(e.dtype()));
-    return (int) (e.numElements() * Dtypes.elementSize(e.dtype()));
-  }
-
-  private CheckpointException tooLarge(TensorEntry e) {
-    return new CheckpointException(
-        "tensor '" + e.name() + "' in " + prefix + " (" + e.dtypeName() + " " + e.shapeString()
-            + ", " + e.sizeBytes() + " bytes) is too large for a Java array; read it with"
-            + " toTensor().");
-  }
-
-  private void swapToLittleEndian(ByteBuffer chunk, int unit) {
-    if (order == ByteOrder.LITTLE_ENDIAN || unit <= 1) {
-      return;
-    }
-    int base = chunk.position();
-    for (int i = base; i + unit <= chunk.limit(); i += unit) {
-      for (int a = i, b = i + unit - 1; a < b; a++, b--) {
-        byte t = chunk.get(a);
-        chunk.put(a, chunk.get(b));
-        chunk.put(b, t);
-      }
-    }
-  }
-
-  /** A key with control or binary bytes made printable for messages. */
-  static String printable(String key) {
-    StringBuilder sb = new StringBuilder();
-    for (char ch : key.toCharArray()) {
-      if (ch < 0x20 || ch == 0x7f) {
-        sb.append(String.format("\\x%02x", (int) ch));
-      } else {
-        sb.append(ch);
-      }
-    }
-    return sb.toString();
-  }
-
   @Override
   public synchronized void close() {
-    closed = true;
-    for (FileChannel ch : shards.values()) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // Closing a read-only file cannot lose data.
-      }
-    }
-    shards.clear();
+    shards.close();
   }
 }

@@ -1,8 +1,13 @@
 package dev.finetune.checkpoint;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.tensorflow.proto.DataType;
 
-/** What the checkpoint reader knows about each TensorFlow dtype: its name and stored size. */
+/**
+ * What the checkpoint reader knows about each TensorFlow dtype: its name, its stored size, and how
+ * its stored elements convert (byte order, half and bfloat16 to float).
+ */
 public final class Dtypes {
   private Dtypes() {}
 
@@ -58,12 +63,30 @@ public final class Dtypes {
   }
 
   /** The size of one byte-swap unit (a complex number swaps its two halves separately). */
-  static int swapUnit(DataType dtype) {
+  private static int swapUnit(DataType dtype) {
     return switch (dtype) {
       case DT_COMPLEX64 -> 4;
       case DT_COMPLEX128 -> 8;
       default -> elementSize(dtype);
     };
+  }
+
+  /**
+   * Puts the elements of dtype {@code dtype} in {@code bytes} (position to limit), stored in byte
+   * order {@code order}, into little-endian order in place: TensorFlow's in-memory order.
+   */
+  static void swapToLittleEndian(ByteBuffer bytes, ByteOrder order, DataType dtype) {
+    int unit = swapUnit(dtype);
+    if (order == ByteOrder.LITTLE_ENDIAN || unit <= 1) {
+      return;
+    }
+    for (int i = bytes.position(); i + unit <= bytes.limit(); i += unit) {
+      for (int a = i, b = i + unit - 1; a < b; a++, b--) {
+        byte t = bytes.get(a);
+        bytes.put(a, bytes.get(b));
+        bytes.put(b, t);
+      }
+    }
   }
 
   /** Whether the reader turns values of this dtype into Java values (resource, variant: no). */

@@ -39,6 +39,14 @@ final class SliceKeys {
     return out.toByteArray();
   }
 
+  /**
+   * The key as the reader maps slice entries: the binary key as an ISO-8859-1 string (one char
+   * per byte, so it round-trips).
+   */
+  static String lookupKey(String name, TensorSliceProto slice) {
+    return new String(encode(name, slice), StandardCharsets.ISO_8859_1);
+  }
+
   /** A length byte, then the value big-endian without leading zero bytes. */
   private static void writeNumIncreasing(ByteArrayOutputStream out, long value) {
     int len = (64 - Long.numberOfLeadingZeros(value) + 7) / 8;

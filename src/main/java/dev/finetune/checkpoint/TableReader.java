@@ -37,7 +37,7 @@ final class TableReader {
     byte[] bytes;
     try {
       long size = Files.size(file);
-      if (size > Integer.MAX_VALUE - 16) {
+      if (size > JavaArrays.MAX_LENGTH) {
         throw new CheckpointException(
             file + " is " + size + " bytes, too large for a checkpoint index: it is not an index file.");
       }

@@ -35,5 +35,10 @@
  *   rename). `CheckpointState.forCheckpoints(dir, keptOldestFirst)` builds it for a trainer, relative
  *   to the directory.
  * - The masked CRC32C (TFRecord uses the same) lives in `dev.finetune.util.MaskedCrc32c`.
+ * - Inside the reader: `TableReader` (+ `Snappy`, `Varint`) reads the index table, `BundleIndex`
+ *   decodes its header and entries, `DataShards` reads and CRC-checks an entry's bytes from its data
+ *   file, `FixedSizeValues` converts fixed-size values (with `Dtypes`), `StringTensors` decodes
+ *   string tensors, `PartitionedVariables` assembles TF1 slices (keys from `SliceKeys`), and
+ *   `JavaArrays` holds the Java array size limit.
  */
 package dev.finetune.checkpoint;
