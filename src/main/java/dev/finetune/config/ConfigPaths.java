@@ -5,12 +5,12 @@ import com.google.protobuf.Message;
 import dev.finetune.ExitCode;
 import dev.finetune.checkpoint.CheckpointException;
 import dev.finetune.checkpoint.CheckpointLocator;
+import dev.finetune.data.DataException;
+import dev.finetune.data.tfrecord.InputPaths;
 import dev.finetune.proto.InputReader;
 import dev.finetune.proto.TrainEvalPipelineConfig;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -74,19 +74,11 @@ final class ConfigPaths {
     return resolved.equals(userPath) ? "" : " (" + resolved + ")";
   }
 
-  /** A path that exists, or a glob ({@code *}, {@code ?}, {@code [..]}) in its last part that matches. */
+  /** Whether the record reader would find files for this input_path (one place decides: InputPaths). */
   private static boolean matchesAnyFile(String pathOrGlob) {
-    Path p = UserPaths.resolve(pathOrGlob);
-    if (Files.exists(p)) {
-      return true;
-    }
-    String name = p.getFileName() == null ? "" : p.getFileName().toString();
-    if (!name.matches(".*[*?\\[].*") || p.getParent() == null || !Files.isDirectory(p.getParent())) {
-      return false;
-    }
-    try (DirectoryStream<Path> matches = Files.newDirectoryStream(p.getParent(), name)) {
-      return matches.iterator().hasNext();
-    } catch (IOException | RuntimeException e) {
+    try {
+      return !InputPaths.expand(pathOrGlob).isEmpty();
+    } catch (DataException | UncheckedIOException e) {
       return false;
     }
   }

@@ -193,7 +193,7 @@ class DataCommandsTest {
   @Test
   void missingInputsAreDataErrors() {
     assertThat(run("inspect_records", dir + "/none-*.record")).isEqualTo(3);
-    assertThat(err.toString()).contains("matches no files");
+    assertThat(err.toString()).contains("no record file matches");
     assertThat(run("create_tfrecord", "--from", "csv", "--images", dir.toString(), "--annotations",
         dir.resolve("no.csv").toString(), "--output", dir.resolve("o").toString())).isEqualTo(3);
     assertThat(err.toString()).contains("annotations not found");

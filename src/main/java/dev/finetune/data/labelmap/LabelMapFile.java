@@ -35,7 +35,8 @@ public final class LabelMapFile {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new DataException("label map " + file + " does not exist; check label_map_path");
+      throw new DataException("label map " + file + " does not exist (check label_map_path in the"
+          + " config, or --label_map)");
     } catch (CharacterCodingException e) {
       throw new DataException(file + " is not a text file (it is not UTF-8), so not a label map:"
           + " a label map is text of the form item { id: 1 name: \"cat\" } ...", e);

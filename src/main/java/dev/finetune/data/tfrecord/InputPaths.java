@@ -69,7 +69,8 @@ public final class InputPaths {
     }
     if (matches.isEmpty()) {
       throw new DataException(
-          "input_path " + entry + " matches no files (looked in " + base + ")");
+          "no record file matches " + entry + " (looked in " + base + "; relative paths start at"
+              + " the working directory)");
     }
     return matches;
   }

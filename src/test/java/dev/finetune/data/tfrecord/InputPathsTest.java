@@ -37,7 +37,7 @@ class InputPathsTest {
   void unmatchedGlobMissingFileAndDirectoryAreClearErrors() {
     assertThatThrownBy(() -> InputPaths.expand(dir + "/*.tfrecord"))
         .isInstanceOf(DataException.class)
-        .hasMessageContaining("matches no files");
+        .hasMessageContaining("no record file matches");
     assertThatThrownBy(() -> InputPaths.expand(dir + "/missing.record"))
         .isInstanceOf(DataException.class)
         .hasMessageContaining("does not exist");
