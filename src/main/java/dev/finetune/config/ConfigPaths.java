@@ -24,21 +24,17 @@ final class ConfigPaths {
 
   private ConfigPaths() {}
 
-  /**
-   * Adds one line per missing file to {@code missing} and returns the exit code its first line
-   * calls for (null when nothing is missing): a placeholder is a config error, a missing checkpoint
-   * a checkpoint error, missing records or label maps a data error.
-   */
-  static ExitCode check(TrainEvalPipelineConfig config, SourceLocator locator, List<String> missing) {
+  /** Adds one entry per missing file to {@code missing}, placeholders first. */
+  static void check(TrainEvalPipelineConfig config, SourceLocator locator, List<MissingFile> missing) {
     findPlaceholders(config, "", locator, missing);
-    ExitCode first = missing.isEmpty() ? null : ExitCode.USAGE_OR_CONFIG;
     String checkpoint = config.getTrainConfig().getFineTuneCheckpoint();
     if (!checkpoint.isEmpty() && !checkpoint.contains(PLACEHOLDER)) {
       try {
         CheckpointLocator.resolve(UserPaths.resolve(checkpoint));
       } catch (CheckpointException e) {
-        missing.add(locator.where("train_config.fine_tune_checkpoint") + ": " + e.getMessage());
-        first = first == null ? ExitCode.CHECKPOINT : first;
+        missing.add(new MissingFile(
+            locator.where("train_config.fine_tune_checkpoint") + ": " + e.getMessage(),
+            ExitCode.CHECKPOINT));
       }
     }
     if (config.hasTrainInputReader()) {
@@ -47,23 +43,24 @@ final class ConfigPaths {
     for (int i = 0; i < config.getEvalInputReaderCount(); i++) {
       checkReader(config.getEvalInputReader(i), "eval_input_reader[" + i + "]", locator, missing);
     }
-    return first == null && !missing.isEmpty() ? ExitCode.DATA : first;
   }
 
   private static void checkReader(
-      InputReader reader, String path, SourceLocator locator, List<String> missing) {
+      InputReader reader, String path, SourceLocator locator, List<MissingFile> missing) {
     String labelMap = reader.getLabelMapPath();
     if (!labelMap.isEmpty() && !labelMap.contains(PLACEHOLDER)
         && !Files.isRegularFile(UserPaths.resolve(labelMap))) {
-      missing.add(locator.where(path + ".label_map_path") + ": label map \"" + labelMap
-          + "\" not found" + resolvedIfDifferent(labelMap));
+      missing.add(new MissingFile(locator.where(path + ".label_map_path") + ": label map \""
+          + labelMap + "\" not found" + resolvedIfDifferent(labelMap), ExitCode.DATA));
     }
     List<String> inputs = reader.getTfRecordInputReader().getInputPathList();
     for (int i = 0; i < inputs.size(); i++) {
       String input = inputs.get(i);
       if (!input.contains(PLACEHOLDER) && !matchesAnyFile(input)) {
-        missing.add(locator.where(path + ".tf_record_input_reader.input_path[" + i + "]")
-            + ": no record file matches \"" + input + "\"" + resolvedIfDifferent(input));
+        missing.add(new MissingFile(
+            locator.where(path + ".tf_record_input_reader.input_path[" + i + "]")
+                + ": no record file matches \"" + input + "\"" + resolvedIfDifferent(input),
+            ExitCode.DATA));
       }
     }
   }
@@ -84,7 +81,7 @@ final class ConfigPaths {
   }
 
   private static void findPlaceholders(
-      Message message, String path, SourceLocator locator, List<String> missing) {
+      Message message, String path, SourceLocator locator, List<MissingFile> missing) {
     for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
       FieldDescriptor field = e.getKey();
       String fieldPath = path.isEmpty() ? field.getName() : path + "." + field.getName();
@@ -95,8 +92,9 @@ final class ConfigPaths {
         if (value instanceof Message m) {
           findPlaceholders(m, elementPath, locator, missing);
         } else if (value instanceof String s && s.contains(PLACEHOLDER)) {
-          missing.add(locator.where(elementPath) + ": still the stock placeholder \"" + s
-              + "\": set it to your file (edit the config or --set " + elementPath + "=...)");
+          missing.add(new MissingFile(locator.where(elementPath) + ": still the stock placeholder \"" + s
+              + "\": set it to your file (edit the config or --set " + elementPath + "=...)",
+              ExitCode.USAGE_OR_CONFIG));
         }
       }
     }

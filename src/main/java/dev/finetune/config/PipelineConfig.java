@@ -1,6 +1,5 @@
 package dev.finetune.config;
 
-import dev.finetune.ExitCode;
 import dev.finetune.checkpoint.CheckpointException;
 import dev.finetune.data.DataException;
 import dev.finetune.proto.TrainEvalPipelineConfig;
@@ -16,18 +15,20 @@ import java.util.List;
  * @param source the file it was read from
  * @param warnings deprecations and soft problems, one line each, for the caller to show
  * @param problems semantic errors (empty when valid)
- * @param missingPaths input files, label maps and checkpoints that do not exist (or are still
+ * @param missingFiles input files, label maps and checkpoints that do not exist (or are still
  *     {@code PATH_TO_BE_CONFIGURED}): warnings for validate_config, errors when training starts
- * @param missingPathsExitCode the exit code of that error, from its first line: data (records,
- *     label maps), checkpoint, or config (a placeholder); null when nothing is missing
  */
 public record PipelineConfig(
     TrainEvalPipelineConfig proto,
     Path source,
     List<String> warnings,
     List<String> problems,
-    List<String> missingPaths,
-    ExitCode missingPathsExitCode) {
+    List<MissingFile> missingFiles) {
+
+  /** The messages of {@link #missingFiles()}, one line each. */
+  public List<String> missingPaths() {
+    return missingFiles.stream().map(MissingFile::message).toList();
+  }
 
   public boolean isValid() {
     return problems.isEmpty();
@@ -42,15 +43,15 @@ public record PipelineConfig(
   }
 
   /**
-   * As {@link #requireValid()}, and also requires every input file and checkpoint to exist: a
-   * DataException (exit 3) for missing records or label maps, a CheckpointException (4) for a
-   * missing fine-tune checkpoint, a ConfigException (2) for a stock placeholder left in the config.
+   * As {@link #requireValid()}, and also requires every input file and checkpoint to exist. The
+   * first missing file decides the exception (and so the exit code): a placeholder left in the
+   * config, then the checkpoint, then records and label maps.
    */
   public PipelineConfig requireRunnable() {
     requireValid();
-    if (!missingPaths.isEmpty()) {
-      String message = errorText(missingPaths);
-      throw switch (missingPathsExitCode) {
+    if (!missingFiles.isEmpty()) {
+      String message = errorText(missingPaths());
+      throw switch (missingFiles.get(0).exitCode()) {
         case DATA -> new DataException(message);
         case CHECKPOINT -> new CheckpointException(message);
         default -> new ConfigException(message);

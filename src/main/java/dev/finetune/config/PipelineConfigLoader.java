@@ -1,6 +1,5 @@
 package dev.finetune.config;
 
-import dev.finetune.ExitCode;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -74,12 +73,12 @@ public final class PipelineConfigLoader {
         new SourceLocator(source.toString(), TrainEvalPipelineConfig.getDescriptor(), parsed.locations());
     List<String> warnings = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
+    List<MissingFile> missing = new ArrayList<>();
     TrainEvalPipelineConfig effective = Deprecations.resolve(builder.build(), warnings);
     ConfigValidator.validate(effective, locator, problems);
-    ExitCode missingCode = ConfigPaths.check(effective, locator, missing);
+    ConfigPaths.check(effective, locator, missing);
     return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems),
-        List.copyOf(missing), missingCode);
+        List.copyOf(missing));
   }
 
   private static boolean hasNoContent(String text) {
