@@ -18,9 +18,6 @@ public final class BoxPredictorBuilder {
         if (!c.hasConvHyperparams()) {
           throw new ConfigException(at + ".conv_hyperparams: required, missing");
         }
-        if (c.hasMaskHead()) {
-          throw new ConfigException(at + ".mask_head: masks are not supported yet; remove the block");
-        }
         yield new ConvolutionalBoxPredictor(
             new ConvolutionalBoxPredictor.Config(
                 HyperparamsBuilder.build(c.getConvHyperparams(), at + ".conv_hyperparams"),
