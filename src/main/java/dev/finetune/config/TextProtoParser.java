@@ -230,10 +230,10 @@ public final class TextProtoParser {
   /** Every message type reachable from {@code root} through its fields, by full name. */
   static Map<String, Descriptor> reachableMessages(Descriptor root) {
     Map<String, Descriptor> seen = new HashMap<>();
-    Deque<Descriptor> todo = new ArrayDeque<>();
-    todo.add(root);
-    while (!todo.isEmpty()) {
-      Descriptor d = todo.pop();
+    Deque<Descriptor> pending = new ArrayDeque<>();
+    pending.add(root);
+    while (!pending.isEmpty()) {
+      Descriptor d = pending.pop();
       if (seen.putIfAbsent(d.getFullName(), d) != null) {
         continue;
       }
@@ -243,7 +243,7 @@ public final class TextProtoParser {
           children.add(f.getMessageType());
         }
       }
-      todo.addAll(children);
+      pending.addAll(children);
     }
     return seen;
   }
