@@ -3,7 +3,7 @@ package dev.finetune.bench;
 import com.google.protobuf.TextFormat;
 import dev.finetune.data.DetectionBatch;
 import dev.finetune.model.ModelBuilder;
-import dev.finetune.model.ModelVariable;
+import dev.finetune.model.RawMomentum;
 import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.proto.DetectionModel;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.Random;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -92,7 +91,7 @@ public final class SsdBenchmark {
       double inferenceFlops = convFlops(g, true);
       Ops tf = Ops.create(g);
       List<Op> init = new ArrayList<>(model.initializers());
-      List<Op> step = momentumStep(g, tf, model, init);
+      List<Op> step = RawMomentum.build(g, tf, model, 0.004f, 0.9f, init);
       step.addAll(model.updateOps());
       // The peak: one 2048×2048 float32 MatMul, its inputs already in variables.
       Variable<TFloat32> a = tf.variable(Shape.of(2048, 2048), TFloat32.class);
@@ -205,33 +204,6 @@ public final class SsdBenchmark {
     return flops;
   }
 
-  @SuppressWarnings("unchecked")
-  static List<Op> momentumStep(Graph g, Ops tf, SsdModel model, List<Op> init) {
-    List<ModelVariable> vars = model.trainableVariables();
-    Output<?>[] xs = new Output<?>[vars.size()];
-    for (int i = 0; i < xs.length; i++) {
-      xs[i] = vars.get(i).value().asOutput();
-    }
-    Output<?>[] grads = g.addGradients(model.totalLoss().asOutput(), xs);
-    // Updates wait for every gradient (TF1's gate_gradients): ApplyMomentum writes in place.
-    List<Op> gradientsDone = new ArrayList<>();
-    for (Output<?> gr : grads) {
-      gradientsDone.add(tf.identity((Operand<TFloat32>) gr));
-    }
-    Ops gated = tf.withControlDependencies(gradientsDone);
-    Ops slots = tf.withSubScope("Momentum");
-    List<Op> ops = new ArrayList<>();
-    for (int i = 0; i < xs.length; i++) {
-      ModelVariable v = vars.get(i);
-      Variable<TFloat32> accum = slots.variable(Shape.of(v.shape()), TFloat32.class);
-      init.add(slots.assign(accum, slots.zeros(slots.constant(v.shape()), TFloat32.class)));
-      ops.add(
-          gated.train.applyMomentum(
-              (Variable<TFloat32>) v.variable(), accum, gated.constant(0.004f),
-              (Operand<TFloat32>) grads[i], gated.constant(0.9f)));
-    }
-    return ops;
-  }
 
   static DetectionBatch randomBatch(int batch) {
     Random rnd = new Random(1);

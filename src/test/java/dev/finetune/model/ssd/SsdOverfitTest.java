@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.TextFormat;
 import dev.finetune.data.DetectionBatch;
 import dev.finetune.model.ModelBuilder;
-import dev.finetune.model.ModelVariable;
+import dev.finetune.model.RawMomentum;
 import dev.finetune.model.TfTestUtil;
 import dev.finetune.proto.DetectionModel;
 import java.util.ArrayList;
@@ -13,15 +13,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.TFloat32;
 
 /**
  * A tiny SSD MobileNet V1 (depth multiplier 0.25, 96×96, 2 classes) trained with momentum (raw
@@ -49,7 +44,7 @@ class SsdOverfitTest {
     try (Graph g = new Graph()) {
       SsdModel model = (SsdModel) ModelBuilder.build(b.build(), g, BATCH, 7);
       Ops tf = Ops.create(g);
-      List<Op> train = momentumStep(g, tf, model, LR, 0.9f);
+      List<Op> train = RawMomentum.build(g, tf, model, LR, 0.9f, slotInitializers);
       train.addAll(model.updateOps());
       try (Session s = new Session(g)) {
         Session.Runner init = s.runner();
@@ -96,37 +91,6 @@ class SsdOverfitTest {
   }
 
   private final List<Op> slotInitializers = new ArrayList<>();
-
-  /** Momentum updates built with the raw ApplyMomentum op (the framework optimizers fail on scoped names). */
-  @SuppressWarnings("unchecked")
-  private List<Op> momentumStep(Graph g, Ops tf, SsdModel model, float lr, float momentum) {
-    List<ModelVariable> vars = model.trainableVariables();
-    Output<?>[] xs = new Output<?>[vars.size()];
-    for (int i = 0; i < xs.length; i++) {
-      xs[i] = vars.get(i).value().asOutput();
-    }
-    Output<?>[] grads = g.addGradients(model.totalLoss().asOutput(), xs);
-    // Every update waits for every gradient (TF1's gate_gradients): ApplyMomentum changes the
-    // variable in place, and a backprop op still reading it (through an aliasing Identity) would
-    // otherwise see the new value. Without this gate the run is not reproducible and can blow up.
-    List<Op> gradientsDone = new ArrayList<>();
-    for (Output<?> gr : grads) {
-      gradientsDone.add(tf.identity((Operand<TFloat32>) gr));
-    }
-    Ops gated = tf.withControlDependencies(gradientsDone);
-    Ops slots = tf.withSubScope("Momentum");
-    List<Op> ops = new ArrayList<>();
-    for (int i = 0; i < xs.length; i++) {
-      ModelVariable v = vars.get(i);
-      Variable<TFloat32> accum = slots.variable(Shape.of(v.shape()), TFloat32.class);
-      slotInitializers.add(slots.assign(accum, slots.zeros(slots.constant(v.shape()), TFloat32.class)));
-      ops.add(
-          gated.train.applyMomentum(
-              (Variable<TFloat32>) v.variable(), accum, gated.constant(lr),
-              (Operand<TFloat32>) grads[i], gated.constant(momentum)));
-    }
-    return ops;
-  }
 
   static DetectionBatch syntheticBatch() {
     Random rnd = new Random(5);
