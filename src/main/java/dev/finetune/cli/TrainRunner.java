@@ -49,7 +49,7 @@ final class TrainRunner {
     throw new FinetuneException(
         ExitCode.INTERNAL,
         what + " is not available in this build yet: the config above is valid, but the trainer"
-            + " and evaluator have not landed. Available now: validate_config, describe_model,"
+            + " and evaluator have not landed. Available now: demo, validate_config, describe_model,"
             + " inspect_checkpoint, inspect_records, create_tfrecord, make_demo_data.");
   }
 
