@@ -11,7 +11,7 @@ import dev.finetune.data.augment.Preprocessor;
 import dev.finetune.data.pipeline.InputPipeline;
 import dev.finetune.data.pipeline.InputReaders;
 import dev.finetune.data.tools.DemoDataset;
-import dev.finetune.model.DetectionModel;
+import dev.finetune.model.Detector;
 import dev.finetune.model.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.proto.TrainEvalPipelineConfig;
@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     int batchSize = proto.getTrainConfig().getBatchSize();
 
     try (Graph graph = new Graph()) {
-      DetectionModel model = ModelBuilder.build(proto.getModel(), graph, batchSize, seed);
+      Detector model = ModelBuilder.build(proto.getModel(), graph, batchSize, seed);
       try (Session session = new Session(graph)) {
         Session.Runner init = session.runner();
         model.initializers().forEach(init::addTarget);
@@ -137,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** How the checkpoint just written lines up with the model's variables, read back in pure Java. */
-  private static String describeCheckpoint(Path prefix, DetectionModel model) {
+  private static String describeCheckpoint(Path prefix, Detector model) {
     try (CheckpointReader reader = CheckpointReader.open(prefix)) {
       Map<String, TensorEntry> byName = new HashMap<>();
       reader.entries().forEach(e -> byName.put(e.name(), e));
@@ -152,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void runOneBatch(
-      PrintWriter out, TrainEvalPipelineConfig proto, DetectionModel model, Session session) {
+      PrintWriter out, TrainEvalPipelineConfig proto, Detector model, Session session) {
     try (InputPipeline input = InputReaders.builder(
             proto.getTrainInputReader(), "train_input_reader", model.batchSize(), false,
             Runtime.getRuntime().availableProcessors())
@@ -171,7 +171,7 @@ final class DemoCommand implements Callable<Integer> {
       Map<String, Operand<TFloat32>> losses = model.losses();
       Operand<TFloat32> numDetections = model.detections().get("num_detections");
       Operand<TFloat32> scores = model.detections().get("detection_scores");
-      try (DetectionModel.Feed feed = model.feed(batch)) {
+      try (Detector.Feed feed = model.feed(batch)) {
         Session.Runner runner = feed.into(session.runner());
         losses.values().forEach(runner::fetch);
         runner.fetch(numDetections).fetch(scores);

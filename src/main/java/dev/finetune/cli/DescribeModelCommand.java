@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import dev.finetune.config.ConfigException;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
-import dev.finetune.model.DetectionModel;
+import dev.finetune.model.Detector;
 import dev.finetune.model.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.model.ssd.SsdModel;
@@ -63,7 +63,7 @@ final class DescribeModelCommand implements Callable<Integer> {
     PipelineConfig config =
         PipelineConfigLoader.load(pipelineConfig.path, overrides, null).requireValid();
     try (Graph graph = new Graph()) {
-      DetectionModel model = ModelBuilder.build(config.proto().getModel(), graph, 1, 0);
+      Detector model = ModelBuilder.build(config.proto().getModel(), graph, 1, 0);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(new GsonBuilder().setPrettyPrinting().create().toJson(toJson(model)));
@@ -75,7 +75,7 @@ final class DescribeModelCommand implements Callable<Integer> {
     return 0;
   }
 
-  static JsonObject toJson(DetectionModel model) {
+  static JsonObject toJson(Detector model) {
     JsonObject o = new JsonObject();
     JsonArray vars = new JsonArray();
     for (ModelVariable v : model.variables()) {
@@ -121,7 +121,7 @@ final class DescribeModelCommand implements Callable<Integer> {
     return o;
   }
 
-  private static void printTables(PrintWriter out, DetectionModel model) {
+  private static void printTables(PrintWriter out, Detector model) {
     int width = "name".length();
     for (ModelVariable v : model.variables()) {
       width = Math.max(width, v.name().length());

@@ -12,13 +12,14 @@ import dev.finetune.model.ssd.AnchorGeneratorBuilder;
 import dev.finetune.model.ssd.BoxPredictorBuilder;
 import dev.finetune.model.ssd.ConvolutionalBoxPredictor;
 import dev.finetune.model.ssd.SsdModel;
+import dev.finetune.proto.DetectionModel;
 import dev.finetune.proto.ImageResizer;
 import dev.finetune.proto.Ssd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 
-/** {@code model { ... }} → the {@link DetectionModel} it describes, built into a graph. */
+/** {@code model { ... }} → the {@link Detector} it describes, built into a graph. */
 public final class ModelBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(ModelBuilder.class);
   static final String SUPPORTED = "ssd with feature_extractor.type ssd_mobilenet_v1";
@@ -29,8 +30,8 @@ public final class ModelBuilder {
    * @param batchSize images per batch (the graph's static batch dimension)
    * @param seed seeds the initializers and dropout
    */
-  public static DetectionModel build(
-      dev.finetune.proto.DetectionModel config, Graph graph, int batchSize, long seed) {
+  public static Detector build(
+      DetectionModel config, Graph graph, int batchSize, long seed) {
     return new SsdModel(graph, spec(config), batchSize, seed);
   }
 
@@ -38,7 +39,7 @@ public final class ModelBuilder {
    * Reads and checks {@code model { ... }} without building a graph: a {@link ConfigException}
    * names what finetune does not support. validate_config uses it to warn before training refuses.
    */
-  public static SsdModel.Spec spec(dev.finetune.proto.DetectionModel config) {
+  public static SsdModel.Spec spec(DetectionModel config) {
     return switch (config.getModelCase()) {
       case SSD -> ssdSpec(config.getSsd());
       case MODEL_NOT_SET -> throw new ConfigException("model: empty; supported: " + SUPPORTED);

@@ -145,7 +145,7 @@ public final class SsdBenchmark {
   }
 
   /** Where a training step's time goes: op time summed by op type (one traced step). */
-  static void profile(Session s, dev.finetune.model.DetectionModel.Feed feed, List<Op> step, SsdModel model) {
+  static void profile(Session s, dev.finetune.model.Detector.Feed feed, List<Op> step, SsdModel model) {
     Session.Runner r =
         feed.into(s.runner())
             .fetch(model.totalLoss())

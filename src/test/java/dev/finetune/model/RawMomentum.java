@@ -25,7 +25,7 @@ public final class RawMomentum {
    */
   @SuppressWarnings("unchecked")
   public static List<Op> build(
-      Graph g, Ops tf, DetectionModel model, float lr, float momentum, List<Op> slotInitializers) {
+      Graph g, Ops tf, Detector model, float lr, float momentum, List<Op> slotInitializers) {
     List<ModelVariable> vars = model.trainableVariables();
     Output<?>[] xs = new Output<?>[vars.size()];
     for (int i = 0; i < xs.length; i++) {

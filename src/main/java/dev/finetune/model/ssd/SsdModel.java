@@ -1,7 +1,7 @@
 package dev.finetune.model.ssd;
 
 import dev.finetune.data.DetectionBatch;
-import dev.finetune.model.DetectionModel;
+import dev.finetune.model.Detector;
 import dev.finetune.model.ModelScopes;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.model.SlimLayers;
@@ -38,7 +38,7 @@ import org.tensorflow.types.TInt64;
  * (the same variables) with post-processing. When batch norm is frozen everywhere and dropout is
  * off both modes compute the same thing, and one forward pass serves both.
  */
-public final class SsdModel implements DetectionModel {
+public final class SsdModel implements Detector {
 
   /** Everything the SSD model is made of, from {@code model.ssd}. */
   public record Spec(

@@ -3,9 +3,10 @@ package dev.finetune.model.ssd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.TextFormat;
-import dev.finetune.model.DetectionModel;
+import dev.finetune.model.Detector;
 import dev.finetune.model.ModelBuilder;
 import dev.finetune.model.ModelVariable;
+import dev.finetune.proto.DetectionModel;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -15,11 +16,11 @@ import org.tensorflow.Graph;
 class SsdVariantsTest {
 
   static Map<String, String> variables(String overrides) throws Exception {
-    dev.finetune.proto.DetectionModel.Builder b = dev.finetune.proto.DetectionModel.newBuilder();
+    DetectionModel.Builder b = DetectionModel.newBuilder();
     TextFormat.merge(SsdOverfitTest.CONFIG, b);
     TextFormat.merge(overrides, b);
     try (Graph g = new Graph()) {
-      DetectionModel m = ModelBuilder.build(b.build(), g, 2, 0);
+      Detector m = ModelBuilder.build(b.build(), g, 2, 0);
       return m.variables().stream()
           .collect(Collectors.toMap(ModelVariable::name, ModelVariable::shapeString));
     }
@@ -60,7 +61,7 @@ class SsdVariantsTest {
 
   @Test
   void explicitPaddingKeepsTheFeatureMapSizes() throws Exception {
-    dev.finetune.proto.DetectionModel.Builder b = dev.finetune.proto.DetectionModel.newBuilder();
+    DetectionModel.Builder b = DetectionModel.newBuilder();
     TextFormat.merge(SsdOverfitTest.CONFIG, b);
     TextFormat.merge("ssd { feature_extractor { use_explicit_padding: true } }", b);
     try (Graph g = new Graph()) {
@@ -81,7 +82,7 @@ class SsdVariantsTest {
 
   /** The largest |box code| of the training forward (batch statistics) on two random images. */
   static double maxAbsBoxCode(String overrides) throws Exception {
-    dev.finetune.proto.DetectionModel.Builder b = dev.finetune.proto.DetectionModel.newBuilder();
+    DetectionModel.Builder b = DetectionModel.newBuilder();
     TextFormat.merge(SsdOverfitTest.CONFIG, b);
     TextFormat.merge(overrides, b);
     try (Graph g = new Graph()) {

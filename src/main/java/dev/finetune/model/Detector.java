@@ -16,7 +16,7 @@ import org.tensorflow.types.TInt64;
  * exporter need from it. Losses come from the training-mode forward pass, detections from the
  * inference-mode one; both read the same variables.
  */
-public interface DetectionModel {
+public interface Detector {
 
   Graph graph();
 
