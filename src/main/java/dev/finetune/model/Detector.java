@@ -20,6 +20,9 @@ public interface Detector {
 
   Graph graph();
 
+  /** Training graphs have targets and losses; inference graphs only detections. */
+  BuildMode mode();
+
   /** Images per batch (static: the placeholders and the loss are built for it). */
   int batchSize();
 
@@ -39,17 +42,26 @@ public interface Detector {
    */
   List<Op> updateOps();
 
+  /**
+   * Checkpoint key → the model variable it restores, as the API's
+   * {@code restore_map(fine_tune_checkpoint_type, load_all_detection_checkpoint_vars)}: the model
+   * knows its scopes; deciding what actually loads (present, same shape and dtype) is the restore
+   * plan's job. Never contains {@code global_step}.
+   */
+  Map<String, ModelVariable> restoreMap(CheckpointType type, boolean loadAllDetectionCheckpointVars);
+
   /** Assigns every variable its initial value. */
   List<Op> initializers();
 
   Variable<TInt64> globalStep();
 
   /**
-   * The training losses by their API names, in this order: {@code Loss/localization_loss},
+   * The training losses by their API names (empty in an inference graph), in this order: {@code Loss/localization_loss},
    * {@code Loss/classification_loss}, {@code Loss/regularization_loss}, {@code Loss/total_loss}.
    */
   Map<String, Operand<TFloat32>> losses();
 
+  /** {@code Loss/total_loss}; an inference graph has none ({@link IllegalStateException}). */
   Operand<TFloat32> totalLoss();
 
   /**
@@ -59,8 +71,17 @@ public interface Detector {
    */
   Map<String, Operand<TFloat32>> detections();
 
-  /** The tensors of one batch for the placeholders (images and training targets); close after the run. */
+  /**
+   * The tensors of one batch for the placeholders (images and training targets); close after the
+   * run. Training graphs only.
+   */
   Feed feed(DetectionBatch batch);
+
+  /** The batch's images alone, for the detections: no target assignment. Any mode. */
+  Feed imagesFeed(DetectionBatch batch);
+
+  /** The [0,255] float image placeholder [B,H,W,3] the feeds fill (the export signature's input). */
+  Operand<TFloat32> imageInput();
 
   /** Tensors fed for one run. */
   interface Feed extends AutoCloseable {

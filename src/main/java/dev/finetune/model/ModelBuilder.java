@@ -2,7 +2,7 @@ package dev.finetune.model;
 
 import dev.finetune.config.ConfigException;
 import dev.finetune.model.backbone.FeatureExtractorBuilder;
-import dev.finetune.model.backbone.SsdMobileNetV1FeatureExtractor;
+import dev.finetune.model.backbone.FeatureExtractor;
 import dev.finetune.model.core.BoxCoderBuilder;
 import dev.finetune.model.core.FasterRcnnBoxCoder;
 import dev.finetune.model.core.LossBuilder;
@@ -32,7 +32,16 @@ public final class ModelBuilder {
    */
   public static Detector build(
       DetectionModel config, Graph graph, int batchSize, long seed) {
-    return new SsdModel(graph, spec(config), batchSize, seed);
+    return build(config, graph, batchSize, seed, BuildMode.TRAIN);
+  }
+
+  /**
+   * @param mode TRAIN: targets, losses and detections; INFERENCE (evaluation, export): detections
+   *     only
+   */
+  public static Detector build(
+      DetectionModel config, Graph graph, int batchSize, long seed, BuildMode mode) {
+    return new SsdModel(graph, spec(config), batchSize, seed, mode);
   }
 
   /**
@@ -65,7 +74,7 @@ public final class ModelBuilder {
               + " each training step, which computes the same values");
     }
     int[] size = imageSize(ssd.getImageResizer());
-    SsdMobileNetV1FeatureExtractor featureExtractor =
+    FeatureExtractor featureExtractor =
         FeatureExtractorBuilder.build(ssd.getFeatureExtractor());
     ConvolutionalBoxPredictor boxPredictor =
         BoxPredictorBuilder.build(ssd.getBoxPredictor(), ssd.getNumClasses());

@@ -27,6 +27,7 @@ import org.tensorflow.types.TInt64;
  * what the API keeps in graph collections: the regularization losses and the trainable list.
  */
 public final class VariableStore {
+  public static final String GLOBAL_STEP = "global_step";
   private final ModelScopes scopes;
   private final long seed;
   private final Map<String, ModelVariable> byName = new LinkedHashMap<>();

@@ -1,42 +1,36 @@
 package dev.finetune.model.backbone;
 
 import dev.finetune.config.ConfigException;
-import dev.finetune.model.HyperparamsBuilder;
 import dev.finetune.proto.SsdFeatureExtractor;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
-/** {@code model.ssd.feature_extractor} → the feature extractor it names. */
+/**
+ * {@code model.ssd.feature_extractor} → the feature extractor its {@code type} names, as the API's
+ * {@code SSD_FEATURE_EXTRACTOR_CLASS_MAP}: a new backbone is one class and one entry here.
+ */
 public final class FeatureExtractorBuilder {
-  /** The types finetune builds. */
-  public static final List<String> SUPPORTED = List.of(SsdMobileNetV1FeatureExtractor.TYPE);
+  static final String AT = "model.ssd.feature_extractor";
 
-  private static final String AT = "model.ssd.feature_extractor";
+  private static final Map<String, Function<SsdFeatureExtractor, FeatureExtractor>> BY_TYPE =
+      Map.of(SsdMobileNetV1FeatureExtractor.TYPE, SsdMobileNetV1FeatureExtractor::fromConfig);
+
+  /** The types finetune builds, sorted. */
+  public static final List<String> SUPPORTED = BY_TYPE.keySet().stream().sorted().toList();
 
   private FeatureExtractorBuilder() {}
 
-  public static SsdMobileNetV1FeatureExtractor build(SsdFeatureExtractor config) {
-    String type = config.getType();
-    if (!SsdMobileNetV1FeatureExtractor.TYPE.equals(type)) {
+  public static FeatureExtractor build(SsdFeatureExtractor config) {
+    Function<SsdFeatureExtractor, FeatureExtractor> factory = BY_TYPE.get(config.getType());
+    if (factory == null) {
       throw new ConfigException(
-          AT + ".type: '" + type + "' is not supported yet; supported: " + String.join(", ", SUPPORTED));
-    }
-    if (config.getFeaturePyramidOneofCase() != SsdFeatureExtractor.FeaturePyramidOneofCase.FEATUREPYRAMIDONEOF_NOT_SET) {
-      throw new ConfigException(
-          AT + "." + config.getFeaturePyramidOneofCase().name().toLowerCase()
-              + ": feature pyramids are not supported with " + type + "; remove the block");
+          AT + ".type: '" + config.getType() + "' is not supported yet; supported: "
+              + String.join(", ", SUPPORTED));
     }
     if (!config.hasConvHyperparams()) {
       throw new ConfigException(AT + ".conv_hyperparams: required, missing");
     }
-    return new SsdMobileNetV1FeatureExtractor(
-        new SsdMobileNetV1FeatureExtractor.Config(
-            config.getDepthMultiplier(),
-            config.getMinDepth(),
-            config.getPadToMultiple(),
-            config.getUseExplicitPadding(),
-            config.getUseDepthwise(),
-            config.getOverrideBaseFeatureExtractorHyperparams(),
-            HyperparamsBuilder.build(config.getConvHyperparams(), AT + ".conv_hyperparams"),
-            config.getNumLayers()));
+    return factory.apply(config);
   }
 }

@@ -2,9 +2,11 @@ package dev.finetune.model.backbone;
 
 import dev.finetune.config.ConfigException;
 import dev.finetune.model.ConvHyperparams;
+import dev.finetune.model.HyperparamsBuilder;
 import dev.finetune.model.ModelScopes;
 import dev.finetune.model.Padding;
 import dev.finetune.model.SlimLayers;
+import dev.finetune.proto.SsdFeatureExtractor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,7 @@ import org.tensorflow.types.TFloat32;
  * {@code override_base_feature_extractor_hyperparams}; the extra layers run under the config's
  * {@code conv_hyperparams}.
  */
-public final class SsdMobileNetV1FeatureExtractor {
+public final class SsdMobileNetV1FeatureExtractor implements FeatureExtractor {
   public static final String TYPE = "ssd_mobilenet_v1";
   public static final String SCOPE = "FeatureExtractor/MobilenetV1";
   private static final String[] FROM_LAYER = {
@@ -69,12 +71,44 @@ public final class SsdMobileNetV1FeatureExtractor {
     this.config = config;
   }
 
+  /** {@code feature_extractor { type: "ssd_mobilenet_v1" ... }} → the extractor; no feature pyramid. */
+  static SsdMobileNetV1FeatureExtractor fromConfig(SsdFeatureExtractor fe) {
+    String at = FeatureExtractorBuilder.AT;
+    if (fe.getFeaturePyramidOneofCase()
+        != SsdFeatureExtractor.FeaturePyramidOneofCase.FEATUREPYRAMIDONEOF_NOT_SET) {
+      throw new ConfigException(
+          at + "." + fe.getFeaturePyramidOneofCase().name().toLowerCase()
+              + ": feature pyramids are not supported with " + TYPE + "; remove the block");
+    }
+    return new SsdMobileNetV1FeatureExtractor(
+        new Config(
+            fe.getDepthMultiplier(),
+            fe.getMinDepth(),
+            fe.getPadToMultiple(),
+            fe.getUseExplicitPadding(),
+            fe.getUseDepthwise(),
+            fe.getOverrideBaseFeatureExtractorHyperparams(),
+            HyperparamsBuilder.build(fe.getConvHyperparams(), at + ".conv_hyperparams"),
+            fe.getNumLayers()));
+  }
+
   public Config config() {
     return config;
   }
 
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public String scope() {
+    return SCOPE;
+  }
+
   /** Maps [0,255] pixels to [-1,1]: (2/255)·x − 1. */
-  public static Operand<TFloat32> preprocess(Ops tf, Operand<TFloat32> images) {
+  @Override
+  public Operand<TFloat32> preprocess(Ops tf, Operand<TFloat32> images) {
     return tf.math.sub(tf.math.mul(tf.constant((float) (2.0 / 255.0)), images), tf.constant(1f));
   }
 
@@ -86,6 +120,7 @@ public final class SsdMobileNetV1FeatureExtractor {
    *     inference mode while training (the extra layers follow {@code batch_norm.train} instead,
    *     as in the API's slim arg_scope nesting)
    */
+  @Override
   public List<Operand<TFloat32>> extractFeatures(
       SlimLayers layers, Operand<TFloat32> preprocessed, boolean training, boolean freezeBatchnorm) {
     checkMinImageDim(preprocessed);

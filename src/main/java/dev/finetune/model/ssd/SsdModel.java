@@ -1,12 +1,14 @@
 package dev.finetune.model.ssd;
 
 import dev.finetune.data.DetectionBatch;
+import dev.finetune.model.BuildMode;
+import dev.finetune.model.CheckpointType;
 import dev.finetune.model.Detector;
 import dev.finetune.model.ModelScopes;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.model.SlimLayers;
 import dev.finetune.model.VariableStore;
-import dev.finetune.model.backbone.SsdMobileNetV1FeatureExtractor;
+import dev.finetune.model.backbone.FeatureExtractor;
 import dev.finetune.model.core.Anchors;
 import dev.finetune.model.core.FasterRcnnBoxCoder;
 import dev.finetune.model.core.PostProcessor;
@@ -45,7 +47,7 @@ public final class SsdModel implements Detector {
       int numClasses,
       int imageHeight,
       int imageWidth,
-      SsdMobileNetV1FeatureExtractor featureExtractor,
+      FeatureExtractor featureExtractor,
       ConvolutionalBoxPredictor boxPredictor,
       SsdAnchorGenerator anchorGenerator,
       FasterRcnnBoxCoder boxCoder,
@@ -69,19 +71,28 @@ public final class SsdModel implements Detector {
   private final Map<String, Operand<TFloat32>> losses = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> detections = new LinkedHashMap<>();
   private final Variable<TInt64> globalStep;
+  private final BuildMode mode;
+
+  /** A training graph: {@link #SsdModel(Graph, Spec, int, long, BuildMode)} with TRAIN. */
+  public SsdModel(Graph graph, Spec spec, int batchSize, long seed) {
+    this(graph, spec, batchSize, seed, BuildMode.TRAIN);
+  }
 
   /**
    * Builds the model into {@code graph} (which should be empty: op names are the API's).
    *
    * @param seed seeds the initializers and dropout
+   * @param mode TRAIN adds the target placeholders and the losses; INFERENCE builds only the
+   *     inference forward pass and the detections
    */
-  public SsdModel(Graph graph, Spec spec, int batchSize, long seed) {
+  public SsdModel(Graph graph, Spec spec, int batchSize, long seed, BuildMode mode) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
     this.graph = graph;
     this.spec = spec;
     this.batchSize = batchSize;
+    this.mode = mode;
     Ops tf = Ops.create(graph);
     ModelScopes scopes = new ModelScopes(tf);
     store = new VariableStore(scopes, seed);
@@ -94,34 +105,59 @@ public final class SsdModel implements Detector {
                 Placeholder.shape(Shape.of(batchSize, spec.imageHeight(), spec.imageWidth(), 3)));
     preprocessed =
         tf.withName("preprocessed_inputs")
-            .identity(SsdMobileNetV1FeatureExtractor.preprocess(scopes.at("Preprocessor"), images));
+            .identity(spec.featureExtractor().preprocess(scopes.at("Preprocessor"), images));
 
     SsdNetwork network =
         new SsdNetwork(
             spec.featureExtractor(), spec.boxPredictor(),
             spec.anchorGenerator().numAnchorsPerLocation(), spec.freezeBatchnorm());
-    SlimLayers trainLayers = new SlimLayers(store, scopes, seed);
-    trainForward = network.forward(trainLayers, preprocessed, true);
-    updateOps = List.copyOf(trainLayers.updateOps());
-    boolean sameInBothModes =
-        updateOps.isEmpty() && !spec.boxPredictor().config().useDropout();
-    if (sameInBothModes) {
-      inferForward = trainForward;
+    if (mode == BuildMode.TRAIN) {
+      SlimLayers trainLayers = new SlimLayers(store, scopes, seed);
+      trainForward = network.forward(trainLayers, preprocessed, true);
+      updateOps = List.copyOf(trainLayers.updateOps());
+      boolean sameInBothModes =
+          updateOps.isEmpty() && !spec.boxPredictor().config().useDropout();
+      if (sameInBothModes) {
+        inferForward = trainForward;
+      } else {
+        // A second branch over the same variables, its ops under fresh scopes.
+        SlimLayers inferLayers =
+            new SlimLayers(store, new ModelScopes(tf.withSubScope("Inference")), seed);
+        inferForward = network.forward(inferLayers, preprocessed, false);
+      }
     } else {
-      // A second branch over the same variables, its ops under fresh scopes.
-      SlimLayers inferLayers = new SlimLayers(store, new ModelScopes(tf.withSubScope("Inference")), seed);
-      inferForward = network.forward(inferLayers, preprocessed, false);
+      inferForward = network.forward(new SlimLayers(store, scopes, seed), preprocessed, false);
+      trainForward = null;
+      updateOps = List.of();
     }
 
-    int[][] shapes = new int[trainForward.featureMaps().size()][];
+    int[][] shapes = new int[inferForward.featureMaps().size()][];
     for (int i = 0; i < shapes.length; i++) {
-      Shape s = trainForward.featureMaps().get(i).shape();
+      Shape s = inferForward.featureMaps().get(i).shape();
       shapes[i] = new int[] {(int) s.get(1), (int) s.get(2)};
     }
     anchors = spec.anchorGenerator().generate(shapes, spec.imageHeight(), spec.imageWidth());
-    assigner = spec.targetAssigner().apply(anchors);
-    targetInputs = SsdTargetInputs.create(tf, batchSize, anchors.count(), spec.numClasses() + 1);
+    if (mode == BuildMode.TRAIN) {
+      assigner = spec.targetAssigner().apply(anchors);
+      targetInputs = SsdTargetInputs.create(tf, batchSize, anchors.count(), spec.numClasses() + 1);
+      buildLosses(tf);
+    } else {
+      assigner = null;
+      targetInputs = null;
+    }
 
+    PostProcessor.Detections d =
+        new PostProcessor(spec.postProcessing(), anchors, spec.boxCoder())
+            .build(
+                tf, inferForward.boxEncodings(), inferForward.classPredictionsWithBackground(),
+                null);
+    detections.put("detection_boxes", d.boxes());
+    detections.put("detection_scores", d.scores());
+    detections.put("detection_classes", d.classes());
+    detections.put("num_detections", d.numDetections());
+  }
+
+  private void buildLosses(Ops tf) {
     SsdLoss.Outputs out =
         new SsdLoss(spec.loss(), anchors, spec.boxCoder())
             .build(
@@ -139,16 +175,6 @@ public final class SsdModel implements Detector {
     losses.put("Loss/classification_loss", out.classification());
     losses.put("Loss/regularization_loss", regularization);
     losses.put("Loss/total_loss", total);
-
-    PostProcessor.Detections d =
-        new PostProcessor(spec.postProcessing(), anchors, spec.boxCoder())
-            .build(
-                tf, inferForward.boxEncodings(), inferForward.classPredictionsWithBackground(),
-                null);
-    detections.put("detection_boxes", d.boxes());
-    detections.put("detection_scores", d.scores());
-    detections.put("detection_classes", d.classes());
-    detections.put("num_detections", d.numDetections());
   }
 
   /** An Identity with a full name ("Loss/total_loss"): scope "Loss" is opened by the loss code. */
@@ -182,7 +208,9 @@ public final class SsdModel implements Detector {
     return preprocessed;
   }
 
+  /** The training-mode forward pass; a training graph only. */
   public SsdNetwork.Forward trainingForward() {
+    requireTraining("the training forward pass");
     return trainForward;
   }
 
@@ -191,12 +219,52 @@ public final class SsdModel implements Detector {
   }
 
   public SsdTargetInputs targetInputs() {
+    requireTraining("target placeholders");
     return targetInputs;
   }
 
   /** The Java-side target assignment of a batch (what {@link #feed} feeds). */
   public SsdTargets targets(DetectionBatch batch) {
+    requireTraining("target assignment");
     return assigner.assign(batch);
+  }
+
+  private void requireTraining(String what) {
+    if (mode != BuildMode.TRAIN) {
+      throw new IllegalStateException(what + " exists only in a training graph; this one is " + mode);
+    }
+  }
+
+  @Override
+  public BuildMode mode() {
+    return mode;
+  }
+
+  @Override
+  public Map<String, ModelVariable> restoreMap(CheckpointType type, boolean loadAll) {
+    String extractorScope = FeatureExtractor.EXTRACT_FEATURES_SCOPE;
+    Map<String, ModelVariable> map = new LinkedHashMap<>();
+    for (ModelVariable v : store.variables()) {
+      if (v.name().equals(VariableStore.GLOBAL_STEP)) {
+        continue;
+      }
+      switch (type) {
+          // ssd_meta_arch.restore_map: names as they are, the feature extractor unless load_all.
+        case DETECTION -> {
+          if (loadAll || v.name().startsWith(extractorScope)) {
+            map.put(v.name(), v);
+          }
+        }
+          // SSDFeatureExtractor.restore_from_classification_checkpoint_fn: strip the scope.
+        case CLASSIFICATION -> {
+          if (v.name().startsWith(extractorScope + "/")) {
+            map.put(v.name().substring(extractorScope.length() + 1), v);
+          }
+        }
+        case FULL -> map.put(v.name(), v);
+      }
+    }
+    return map;
   }
 
   @Override
@@ -255,6 +323,7 @@ public final class SsdModel implements Detector {
 
   @Override
   public Operand<TFloat32> totalLoss() {
+    requireTraining("Loss/total_loss");
     return losses.get("Loss/total_loss");
   }
 
@@ -264,21 +333,15 @@ public final class SsdModel implements Detector {
   }
 
   @Override
+  public Operand<TFloat32> imageInput() {
+    return images;
+  }
+
+  @Override
   public Feed feed(DetectionBatch batch) {
-    if (batch.batchSize() != batchSize
-        || batch.height() != spec.imageHeight()
-        || batch.width() != spec.imageWidth()) {
-      throw new IllegalArgumentException(
-          "batch of " + batch.batchSize() + " images " + batch.height() + "x" + batch.width()
-              + " does not fit the model's " + batchSize + " images " + spec.imageHeight() + "x"
-              + spec.imageWidth());
-    }
-    SsdTargets t = assigner.assign(batch);
-    TFloat32 imageTensor =
-        TFloat32.tensorOf(
-            Shape.of(batchSize, spec.imageHeight(), spec.imageWidth(), 3),
-            DataBuffers.of(batch.images(), true, false));
-    SsdTargetInputs.Feed targetFeed = targetInputs.tensorsFor(t);
+    requireTraining("a feed with targets");
+    TFloat32 imageTensor = imageTensor(batch);
+    SsdTargetInputs.Feed targetFeed = targetInputs.tensorsFor(assigner.assign(batch));
     return new Feed() {
       @Override
       public Session.Runner into(Session.Runner runner) {
@@ -291,5 +354,35 @@ public final class SsdModel implements Detector {
         targetFeed.close();
       }
     };
+  }
+
+  @Override
+  public Feed imagesFeed(DetectionBatch batch) {
+    TFloat32 imageTensor = imageTensor(batch);
+    return new Feed() {
+      @Override
+      public Session.Runner into(Session.Runner runner) {
+        return runner.feed(images, imageTensor);
+      }
+
+      @Override
+      public void close() {
+        imageTensor.close();
+      }
+    };
+  }
+
+  private TFloat32 imageTensor(DetectionBatch batch) {
+    if (batch.batchSize() != batchSize
+        || batch.height() != spec.imageHeight()
+        || batch.width() != spec.imageWidth()) {
+      throw new IllegalArgumentException(
+          "batch of " + batch.batchSize() + " images " + batch.height() + "x" + batch.width()
+              + " does not fit the model's " + batchSize + " images " + spec.imageHeight() + "x"
+              + spec.imageWidth());
+    }
+    return TFloat32.tensorOf(
+        Shape.of(batchSize, spec.imageHeight(), spec.imageWidth(), 3),
+        DataBuffers.of(batch.images(), true, false));
   }
 }

@@ -1,7 +1,7 @@
 package dev.finetune.model.ssd;
 
 import dev.finetune.model.SlimLayers;
-import dev.finetune.model.backbone.SsdMobileNetV1FeatureExtractor;
+import dev.finetune.model.backbone.FeatureExtractor;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -18,13 +18,13 @@ public final class SsdNetwork {
       Operand<TFloat32> boxEncodings,
       Operand<TFloat32> classPredictionsWithBackground) {}
 
-  private final SsdMobileNetV1FeatureExtractor featureExtractor;
+  private final FeatureExtractor featureExtractor;
   private final ConvolutionalBoxPredictor boxPredictor;
   private final int[] anchorsPerLocation;
   private final boolean freezeBatchnorm;
 
   public SsdNetwork(
-      SsdMobileNetV1FeatureExtractor featureExtractor,
+      FeatureExtractor featureExtractor,
       ConvolutionalBoxPredictor boxPredictor,
       int[] anchorsPerLocation,
       boolean freezeBatchnorm) {
@@ -34,7 +34,7 @@ public final class SsdNetwork {
     this.freezeBatchnorm = freezeBatchnorm;
   }
 
-  public SsdMobileNetV1FeatureExtractor featureExtractor() {
+  public FeatureExtractor featureExtractor() {
     return featureExtractor;
   }
 
