@@ -6,8 +6,6 @@ import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
 import dev.finetune.data.DetectionBatch;
-import dev.finetune.data.augment.ImageResizers;
-import dev.finetune.data.augment.Preprocessor;
 import dev.finetune.data.pipeline.InputPipeline;
 import dev.finetune.data.pipeline.InputReaders;
 import dev.finetune.data.tools.DemoDataset;
@@ -153,12 +151,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private void runOneBatch(
       PrintWriter out, TrainEvalPipelineConfig proto, Detector model, Session session) {
-    try (InputPipeline input = InputReaders.builder(
-            proto.getTrainInputReader(), "train_input_reader", model.batchSize(), false,
-            Runtime.getRuntime().availableProcessors())
-        .augmentation(Preprocessor.fromConfig(proto.getTrainConfig().getDataAugmentationOptionsList()))
-        .resizer(ImageResizers.fromConfig(proto.getModel().getSsd().getImageResizer(),
-            "model.ssd.image_resizer"))
+    try (InputPipeline input = InputReaders.forTraining(
+            proto, model.batchSize(), false, Runtime.getRuntime().availableProcessors())
         .seed(seed)
         .open()) {
       DetectionBatch batch = input.next();

@@ -1,6 +1,5 @@
 package dev.finetune.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.finetune.config.ConfigException;
@@ -10,6 +9,7 @@ import dev.finetune.model.Detector;
 import dev.finetune.model.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.model.ssd.SsdModel;
+import dev.finetune.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ final class DescribeModelCommand implements Callable<Integer> {
       Detector model = ModelBuilder.build(config.proto().getModel(), graph, 1, 0);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(new GsonBuilder().setPrettyPrinting().create().toJson(toJson(model)));
+        out.println(Json.pretty(toJson(model)));
       } else {
         printTables(out, model);
       }

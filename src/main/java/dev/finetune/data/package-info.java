@@ -25,16 +25,19 @@
  *
  * <h2>The input pipeline</h2>
  * <pre>{@code
- * InputPipeline input = InputReaders.builder(config.getTrainInputReader(), "train_input_reader",
- *         batchSize, skipCorruptRecords, Runtime.getRuntime().availableProcessors())
- *     .augmentation(Preprocessor.fromConfig(trainConfig.getDataAugmentationOptionsList()))
- *     .resizer(ImageResizers.fromConfig(ssd.getImageResizer()))
+ * // train_input_reader + data_augmentation_options + the model's image_resizer
+ * InputPipeline input = InputReaders.forTraining(config, batchSize, skipCorruptRecords,
+ *         Runtime.getRuntime().availableProcessors())
  *     .seed(seed)
  *     .startAt(savedPosition)          // PipelinePosition.parse("epoch=3,index=120"); START by default
  *     .open();
  * DetectionBatch batch = input.next(); // null after num_epochs; DataException on bad data
  * PipelinePosition pos = input.position();   // save with the checkpoint; toString() round-trips
  * input.stats();                       // corrupt records, unusable examples, truncated boxes
+ *
+ * // eval_input_reader[0] (or train_input_reader), no augmentation, the model's resizer, every
+ * // image once in file order; sampleOneOfN >= 1 overrides sample_1_of_n_examples
+ * InputPipeline eval = InputReaders.forEvaluation(config, 0, false, 0, batchSize, threads).open();
  * }</pre>
  * - Order (per epoch, from the seed): files shuffled (filenames_shuffle_buffer_size), num_readers
  *   files interleaved read_block_length records at a time, a shuffle buffer of shuffle_buffer_size

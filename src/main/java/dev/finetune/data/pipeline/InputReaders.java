@@ -1,11 +1,16 @@
 package dev.finetune.data.pipeline;
 
 import dev.finetune.config.ConfigException;
+import dev.finetune.config.ModelConfigs;
+import dev.finetune.data.ExampleTransform;
+import dev.finetune.data.augment.ImageResizers;
+import dev.finetune.data.augment.Preprocessor;
 import dev.finetune.data.labelmap.LabelMap;
 import dev.finetune.data.labelmap.LabelMapFile;
 import dev.finetune.data.tfrecord.InputPaths;
 import dev.finetune.proto.InputReader;
 import dev.finetune.proto.InputType;
+import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,6 +24,67 @@ public final class InputReaders {
   private static final Logger LOG = LoggerFactory.getLogger(InputReaders.class);
 
   private InputReaders() {}
+
+  /**
+   * The training input: train_input_reader, train_config.data_augmentation_options, then the
+   * model's image_resizer; the last partial batch is dropped (the graph's batch size is fixed).
+   * Not yet opened: add {@code .seed(...)} and {@code .startAt(...)}, then {@code open()}.
+   */
+  public static InputPipeline.Builder forTraining(
+      TrainEvalPipelineConfig config, int batchSize, boolean skipCorruptRecords, int numThreads) {
+    return builder(config.getTrainInputReader(), "train_input_reader", batchSize, skipCorruptRecords, numThreads)
+        .augmentation(Preprocessor.fromConfig(config.getTrainConfig().getDataAugmentationOptionsList()))
+        .resizer(resizer(config));
+  }
+
+  /**
+   * The evaluation input, as model_main.py feeds it: {@code eval_input_reader[index]} (or, with
+   * {@code onTrainingData}, train_input_reader as {@code --eval_training_data} does), no
+   * augmentation, the model's image_resizer, every image once (num_epochs 1, the last partial batch
+   * kept). {@code sampleOneOfN} >= 1 replaces the reader's sample_1_of_n_examples (the
+   * API's --sample_1_of_n_eval_examples, or --sample_1_of_n_eval_on_train_examples on training
+   * data); 0 keeps the reader's. Records are read in file order whatever the reader's shuffle, so
+   * two evaluations see the same images (the API shuffles when the reader says so; the metrics of
+   * a full pass do not depend on the order, and a sampled subset stays comparable between runs).
+   * Corrupt records fail the evaluation. Not yet opened: call {@code open()}.
+   */
+  public static InputPipeline.Builder forEvaluation(
+      TrainEvalPipelineConfig config, int index, boolean onTrainingData, int sampleOneOfN,
+      int batchSize, int numThreads) {
+    InputReader reader;
+    String fieldPath;
+    if (onTrainingData) {
+      reader = config.getTrainInputReader();
+      fieldPath = "train_input_reader";
+    } else {
+      if (index < 0 || index >= config.getEvalInputReaderCount()) {
+        throw new ConfigException(config.getEvalInputReaderCount() == 0
+            ? "eval_input_reader: the config has none; add eval_input_reader { tf_record_input_reader {"
+                + " input_path: \"...\" } } or evaluate on the training data"
+            : "eval_input_reader[" + index + "]: the config has " + config.getEvalInputReaderCount()
+                + " eval_input_reader (indices 0 to " + (config.getEvalInputReaderCount() - 1) + ")");
+      }
+      reader = config.getEvalInputReader(index);
+      fieldPath = "eval_input_reader[" + index + "]";
+    }
+    PipelineOptions options = options(reader, fieldPath, false, numThreads)
+        .withShuffle(false)
+        .withNumEpochs(1)
+        .withDropRemainder(false);
+    if (sampleOneOfN >= 1) {
+      options = options.withSample1OfNExamples(sampleOneOfN);
+    }
+    return InputPipeline.builder(files(reader, fieldPath), batchSize)
+        .labelMap(labelMap(reader))
+        .options(options)
+        .resizer(resizer(config));
+  }
+
+  /** The model's image_resizer as a transform (any model type with one; see {@link ModelConfigs}). */
+  public static ExampleTransform resizer(TrainEvalPipelineConfig config) {
+    return ImageResizers.fromConfig(
+        ModelConfigs.imageResizer(config.getModel()), ModelConfigs.path(config.getModel(), "image_resizer"));
+  }
 
   /**
    * The pipeline for {@code reader} (its field path, e.g. "train_input_reader", names it in
