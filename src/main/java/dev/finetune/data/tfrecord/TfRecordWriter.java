@@ -48,6 +48,18 @@ public final class TfRecordWriter implements Closeable {
   }
 
   public void write(byte[] data) throws IOException {
+    frame(out, data, header, footer);
+    records++;
+  }
+
+  /** Writes one TFRecord frame (length, its CRC, data, its CRC) to any stream (event files too). */
+  public static void frame(OutputStream out, byte[] data) throws IOException {
+    frame(out, data, ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN),
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN));
+  }
+
+  private static void frame(OutputStream out, byte[] data, ByteBuffer header, ByteBuffer footer)
+      throws IOException {
     header.clear();
     header.putLong(data.length);
     header.putInt(MaskedCrc32c.maskedCrc(header.array(), 0, 8));
@@ -56,7 +68,6 @@ public final class TfRecordWriter implements Closeable {
     footer.clear();
     footer.putInt(MaskedCrc32c.maskedCrc(data));
     out.write(footer.array());
-    records++;
   }
 
   public long recordsWritten() {
