@@ -82,6 +82,71 @@ final class TrainOptions {
   boolean recordSummaries;
 
   @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seeds initializers, shuffling and augmentation of a new run; a resumed run keeps"
+          + " its own (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--log_every_n",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Log losses, append to metrics.jsonl and write summaries every N steps"
+          + " (default: ${DEFAULT-VALUE}).")
+  int logEveryN;
+
+  @Option(
+      names = "--intra_op_threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "TensorFlow threads inside one op; 0 lets TensorFlow choose (default: ${DEFAULT-VALUE}).")
+  int intraOpThreads;
+
+  @Option(
+      names = "--inter_op_threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "TensorFlow ops run in parallel; 0 lets TensorFlow choose (default: ${DEFAULT-VALUE}).")
+  int interOpThreads;
+
+  @Option(
+      names = "--input_threads",
+      paramLabel = "N",
+      description = "Threads decoding and augmenting input (default: the number of cores).")
+  Integer inputThreads;
+
+  @Option(
+      names = "--device",
+      paramLabel = "cpu|gpu",
+      defaultValue = "cpu",
+      description = "cpu, or gpu with the GPU build (-Pgpu); ops without a GPU kernel stay on the"
+          + " CPU (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(
+      names = "--skip_corrupt_records",
+      description = "Skip damaged records (counted and reported) instead of stopping.")
+  boolean skipCorruptRecords;
+
+  @Option(
+      names = "--dry_run",
+      description = "Print the config summary, the restore plan and the trainable set, then exit"
+          + " without training or writing anything.")
+  boolean dryRun;
+
+  @Option(
+      names = "--allow_empty_restore",
+      description = "Train even when nothing in fine_tune_checkpoint matches the model.")
+  boolean allowEmptyRestore;
+
+  @Option(
+      names = "--force",
+      description = "Resume even though the model part of the config changed since the run began.")
+  boolean force;
+
+  @Option(
       names = "--set",
       paramLabel = "FIELD=VALUE",
       description = {

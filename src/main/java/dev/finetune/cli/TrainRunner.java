@@ -6,6 +6,10 @@ import dev.finetune.config.ConfigException;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
+import dev.finetune.train.StopSignal;
+import dev.finetune.train.TrainSettings;
+import dev.finetune.train.TrainingRun;
+import java.io.PrintStream;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +49,27 @@ final class TrainRunner {
     }
     log.info("Pipeline config {}:\n{}", config.source(),
         String.join("\n", ConfigSummary.lines(config.proto())));
-    String what = options.checkpointDir != null ? "evaluation (--checkpoint_dir)" : "training";
-    throw new FinetuneException(
-        ExitCode.INTERNAL,
-        what + " is not available in this build yet: the config above is valid, but the trainer"
-            + " and evaluator have not landed. Available now: demo, validate_config, describe_model,"
-            + " inspect_checkpoint, inspect_records, create_tfrecord, make_demo_data.");
+    if (options.checkpointDir != null) {
+      throw new FinetuneException(ExitCode.INTERNAL, "evaluation (--checkpoint_dir) is not available"
+          + " in this build yet: the evaluator has not landed. Training works: drop --checkpoint_dir.");
+    }
+    String device = options.device.toLowerCase(java.util.Locale.ROOT);
+    if (!device.equals("cpu") && !device.equals("gpu")) {
+      throw new ConfigException("--device: '" + options.device + "' is not cpu or gpu");
+    }
+    requireAtLeast(1, options.logEveryN, "--log_every_n");
+    requireAtLeast(0, options.intraOpThreads, "--intra_op_threads");
+    requireAtLeast(0, options.interOpThreads, "--inter_op_threads");
+    int cores = Runtime.getRuntime().availableProcessors();
+    int inputThreads = options.inputThreads == null ? cores : options.inputThreads;
+    requireAtLeast(1, inputThreads, "--input_threads");
+    TrainSettings settings = new TrainSettings(
+        options.modelDir, options.checkpointEveryN, options.checkpointMaxToKeep, options.logEveryN,
+        options.seed, options.intraOpThreads, options.interOpThreads, inputThreads,
+        device.equals("gpu"), options.skipCorruptRecords, options.recordSummaries, options.dryRun,
+        options.force, options.allowEmptyRestore);
+    PrintStream terminal = System.console() != null ? System.out : null;
+    return new TrainingRun(config, settings, terminal, StopSignal.onSignals()).run().code();
   }
 
   private static void requireAtLeast(int min, int value, String flag) {
