@@ -17,10 +17,10 @@ import dev.finetune.proto.TrainConfig;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import dev.finetune.summary.EventFileWriter;
 import dev.finetune.train.TrainHook.StopReason;
+import dev.finetune.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -289,10 +289,7 @@ public final class TrainingRun {
   private static void writeEffectiveConfig(Path modelDir, TrainEvalPipelineConfig proto) {
     Path file = modelDir.resolve(EFFECTIVE_CONFIG);
     try {
-      Path tmp = Files.createTempFile(modelDir, ".pipeline", ".tmp");
-      Files.writeString(tmp, TextFormat.printer().printToString(proto), StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.writeString(file, TextFormat.printer().printToString(proto));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
