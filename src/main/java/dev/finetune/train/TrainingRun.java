@@ -12,6 +12,7 @@ import dev.finetune.config.PipelineConfigLoader;
 import dev.finetune.data.pipeline.InputPipeline;
 import dev.finetune.data.pipeline.InputReaders;
 import dev.finetune.data.pipeline.PipelinePosition;
+import dev.finetune.model.Detector;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.proto.TrainConfig;
 import dev.finetune.proto.TrainEvalPipelineConfig;
@@ -91,18 +92,14 @@ public final class TrainingRun {
         resume != null ? resume.seeds() : new ResumeState.Seeds(settings.seed(), settings.seed());
 
     try (Graph graph = new Graph()) {
-      VariableFilter.Result[] filter = new VariableFilter.Result[1];
-      TrainGraph trainGraph =
-          TrainGraph.build(proto, graph, seeds.graph(), trainable -> {
-            filter[0] = VariableFilter.apply(
-                trainable.stream().map(ModelVariable::name).toList(),
-                train.getUpdateTrainableVariablesList(), train.getFreezeVariablesList());
-            return trainable.stream().filter(v -> filter[0].isTrainable(v.name())).toList();
-          });
-      reportTrainable(filter[0], proto);
+      Detector model = TrainGraph.buildModel(proto, graph, seeds.graph());
+      VariableFilter.Result filter = VariableFilter.apply(
+          model.trainableVariables().stream().map(ModelVariable::name).toList(),
+          train.getUpdateTrainableVariablesList(), train.getFreezeVariablesList());
+      reportTrainable(filter, proto);
       FineTuneStart fineTune =
           resume == null && !train.getFineTuneCheckpoint().isEmpty()
-              ? FineTuneStart.plan(trainGraph.model(), train, settings.allowEmptyRestore())
+              ? FineTuneStart.plan(model, train, settings.allowEmptyRestore())
               : null;
       try {
         if (fineTune != null) {
@@ -116,6 +113,10 @@ public final class TrainingRun {
         if (resume == null) {
           writeEffectiveConfig(modelDir, proto);
         }
+        long building = System.nanoTime();
+        TrainGraph trainGraph = TrainGraph.build(model, train,
+            model.trainableVariables().stream().filter(v -> filter.isTrainable(v.name())).toList());
+        LOG.debug("gradients and optimizer built in {} ms", (System.nanoTime() - building) / 1_000_000);
         return train(trainGraph, fineTune, resumeFrom, resume, seeds, startStep, lastStep, modelDir);
       } finally {
         if (fineTune != null) {
