@@ -29,10 +29,11 @@ import org.tensorflow.types.TString;
  * keep their initial values. Works on names and graph operands only, never on model classes.
  *
  * <p>Two methods were measured side by side (scripts/bench_restore.sh, the 199-variable pets
- * model): the {@code RestoreV2} op ({@link Method#RESTORE_V2}, the default) took 0.87x the time of
- * a plain read of the data file into memory; the project's Java reader filling tensors fed to the
- * Assign ops ({@link Method#FEED}) 1.60x: a fed tensor is still referenced by Java, so Assign must
- * copy it, while RestoreV2's fresh output can be moved into the variable.
+ * model, 24 MB): the {@code RestoreV2} op ({@link Method#RESTORE_V2}, the default) was 1.8x faster
+ * than the project's Java reader filling tensors fed to the Assign ops ({@link Method#FEED}) in
+ * both runs (79 vs 144 ms, 60 vs 106 ms, warm, on a 2-core machine at load 18): a fed tensor is
+ * still referenced by Java, so Assign must copy it, while RestoreV2's fresh output is moved into
+ * the variable. The first load of a session also pays ~1 s of graph pruning.
  */
 public final class RestoreLoader {
   /** How values get from the file into the variables. */
