@@ -99,12 +99,10 @@ public final class TrainingRun {
       reportTrainable(filter, proto);
       FineTuneStart fineTune =
           resume == null && !train.getFineTuneCheckpoint().isEmpty()
-              ? FineTuneStart.plan(model, train, settings.allowEmptyRestore())
+              ? FineTuneStart.plan(model, train, settings.allowEmptyRestore(),
+                  settings.dryRun() ? null : modelDir.resolve(RESTORE_REPORT))
               : null;
       try {
-        if (fineTune != null) {
-          fineTune.report(settings.dryRun() ? null : modelDir.resolve(RESTORE_REPORT));
-        }
         if (settings.dryRun()) {
           LOG.info("--dry_run: stopping before training; nothing was written");
           return ExitCode.OK;
