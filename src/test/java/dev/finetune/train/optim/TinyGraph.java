@@ -58,6 +58,9 @@ final class TinyGraph {
   }
 
   static void initialize(Session s, List<ModelVariable> vars, Op... more) {
+    if (vars.isEmpty() && more.length == 0) {
+      return;
+    }
     Session.Runner r = s.runner();
     vars.forEach(v -> r.addTarget(v.initializer()));
     for (Op op : more) {
