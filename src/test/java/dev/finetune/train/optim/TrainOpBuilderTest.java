@@ -4,7 +4,9 @@ import static dev.finetune.train.optim.OptimizerBuilderTest.assertClose;
 import static dev.finetune.train.optim.TinyGraph.optimizer;
 import static dev.finetune.train.optim.TinyGraph.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.finetune.config.ConfigException;
 import dev.finetune.model.ModelVariable;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -183,6 +185,30 @@ class TrainOpBuilderTest {
         }
       }
       return added;
+    }
+  }
+
+  @Test
+  void aVariableTheLossDoesNotUseGetsNoUpdateSlotOrAverage() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      ModelVariable a = TinyGraph.variable(tf, "net", "a", A0, 2, 2);
+      ModelVariable b = TinyGraph.variable(tf, "net", "b", B0, 2);
+      ModelVariable unused = TinyGraph.variable(tf, "net", "unused", B0, 2);
+      TinyGraph.GlobalStep gs = new TinyGraph.GlobalStep(tf);
+      TrainOp op = TrainOpBuilder.build(tf, quadratic(tf, a, b), List.of(a, unused, b), List.of(),
+          optimizer("momentum_optimizer { learning_rate { constant_learning_rate { } } }"), 0f,
+          gs.variable);
+      assertThat(op.notInLoss()).containsExactly("net/unused");
+      assertThat(op.trained()).containsExactly(a, b);
+      assertThat(op.slots().stream().map(ModelVariable::name))
+          .containsExactly("net/a/Momentum", "net/b/Momentum");
+      assertThat(op.shadowNames()).doesNotContainKey("net/unused");
+      assertThatThrownBy(() -> TrainOpBuilder.build(tf, quadratic(tf, a, b), List.of(unused),
+              List.of(), optimizer("momentum_optimizer { learning_rate { constant_learning_rate { } } }"),
+              0f, gs.variable))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("freeze_variables");
     }
   }
 }
