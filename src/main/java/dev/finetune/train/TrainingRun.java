@@ -115,6 +115,8 @@ public final class TrainingRun {
         TrainGraph trainGraph = TrainGraph.build(model, train,
             model.trainableVariables().stream().filter(v -> filter.isTrainable(v.name())).toList());
         LOG.debug("gradients and optimizer built in {} ms", (System.nanoTime() - building) / 1_000_000);
+        trainGraph.trainOp().notInLoss().forEach(name -> LOG.warn(
+            "{} does not affect the loss: it is not updated (as TF1 drops variables without a gradient)", name));
         return train(trainGraph, fineTune, resumeFrom, resume, seeds, startStep, lastStep, modelDir);
       } finally {
         if (fineTune != null) {
