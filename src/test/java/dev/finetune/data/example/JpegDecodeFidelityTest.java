@@ -32,6 +32,31 @@ class JpegDecodeFidelityTest {
     }
   }
 
+  /** The pipeline's workers share one session: concurrent decodes must not mix up their outputs. */
+  @Test
+  void concurrentDecodesGiveTheSamePixels() throws Exception {
+    Path dir = Fixtures.get("ducky/train");
+    byte[][] jpegs = new byte[5][];
+    float[][] expected = new float[5][];
+    for (int i = 0; i < 5; i++) {
+      jpegs[i] = Files.readAllBytes(dir.resolve("robertducky" + (i + 1) + ".jpg"));
+      expected[i] = ImageCodec.decode(jpegs[i]).pixels();
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+      for (int n = 0; n < 20; n++) {
+        int i = n % 5;
+        results.add(pool.submit(() -> java.util.Arrays.equals(ImageCodec.decode(jpegs[i]).pixels(), expected[i])));
+      }
+      for (var r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   /**
    * An independent reference: the API's preprocessed batch of robertducky1 and 2 (decoded by
    * TensorFlow, scaled by (2/255)x - 1, resized to 300x300 bilinear), reproduced through the
