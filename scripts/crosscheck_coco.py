@@ -2,8 +2,8 @@
 """Cross-check finetune's pure-Java detection metrics against pycocotools and the API's VOC code.
 
 Generates random cases (images of random sizes with normalized float32 boxes, classes including
-ones outside the label map, crowd and difficult flags, score ties, >100 detections, zero-size
-detections, numeric and string image ids), runs dev.finetune.eval.CocoCrosscheckMain (test classes)
+ones outside the label map, crowd and difficult flags, given ground-truth areas, score ties, >100
+detections, zero-size detections, numeric and string image ids), runs dev.finetune.eval.CocoCrosscheckMain (test classes)
 on them, and computes the same metrics in Python:
   * COCO: the boxes are exported exactly as the Object Detection API's CocoDetectionEvaluator does
     (float32 absolute boxes, coco_tools export, COCOWrapper.LoadAnnotations) and evaluated with stock
@@ -45,6 +45,7 @@ def random_case(rng):
     ties = rng.random() < 0.4
     grid = rng.random() < 0.25  # integer pixel boxes on power-of-two images: exact areas like 1024
     many = rng.random() < 0.05
+    with_area = rng.random() < 0.3
     n_img = int(rng.integers(1, 7))
     ids = rng.choice(np.arange(1, 100000), size=n_img, replace=False)
     images = []
@@ -74,7 +75,12 @@ def random_case(rng):
             scores = np.round(rng.random(n_det), 1).astype(np.float32)
         else:
             scores = rng.random(n_det).astype(np.float32)
+        area = {}
+        if with_area:  # the API's groundtruth_area (e.g. COCO segmentation area); 0 means none
+            a = rng.random(n_gt) * rng.choice([2000.0, 20000.0]) * (rng.random(n_gt) < 0.8)
+            area = {'gt_area': [float(np.float32(v)) for v in a]}
         images.append({
+            **area,
             'id': ('img%d' % ids[k]) if string_ids else str(int(ids[k])),
             'width': w, 'height': h,
             'gt_boxes': [[float(np.float32(v)) for v in b] for b in gt],
@@ -142,12 +148,17 @@ def api_coco_export(case):
     for im in case['images']:
         scale = np.array([im['height'], im['width'], im['height'], im['width']], np.float32)
         gb = np.array(im['gt_boxes'], np.float32).reshape(-1, 4) * scale
+        ga = np.array(im['gt_area'], np.float32) if 'gt_area' in im else None
         for i in range(gb.shape[0]):
             if im['gt_classes'][i] in cat_set:
                 b = gb[i]
+                if ga is not None and ga[i] > 0:
+                    area = float(ga[i])
+                else:
+                    area = float((b[2] - b[0]) * (b[3] - b[1]))
                 gts.append({'id': next_id + i, 'image_id': key(im['id']), 'category_id': int(im['gt_classes'][i]),
                             'bbox': [float(b[1]), float(b[0]), float(b[3] - b[1]), float(b[2] - b[0])],
-                            'area': float((b[2] - b[0]) * (b[3] - b[1])), 'iscrowd': im['gt_crowd'][i]})
+                            'area': area, 'iscrowd': im['gt_crowd'][i]})
         next_id += gb.shape[0]
         images.append({'id': key(im['id'])})
         db = np.array(im['det_boxes'], np.float32).reshape(-1, 4) * scale

@@ -12,9 +12,9 @@ import java.util.Set;
  * Ground truth and detections in COCO form, made from {@link EvalImage}s exactly as the API's {@code
  * CocoDetectionEvaluator} exports them ({@code coco_tools.ExportSingleImageGroundtruthToCoco} and
  * {@code ExportSingleImageDetectionBoxesToCoco}): absolute boxes in float32, {@code bbox = [xmin,
- * ymin, xmax-xmin, ymax-ymin]} with float32 differences, ground-truth {@code area} = the float32 box
- * area (the API's box evaluator passes no mask or area), annotation ids a running counter from 1
- * advanced by every input row, and boxes of classes outside the categories dropped.
+ * ymin, xmax-xmin, ymax-ymin]} with float32 differences, ground-truth {@code area} = the given
+ * groundtruth_area when > 0, else the float32 box area in pixels, annotation ids a running counter
+ * from 1 advanced by every input row, and boxes of classes outside the categories dropped.
  */
 public final class CocoDataset {
   /** An image entry: {@code {id, width, height}}. */
@@ -55,7 +55,8 @@ public final class CocoDataset {
         continue;
       }
       float[] b = image.absolute(gt.boxes()[i]);
-      float area = (b[2] - b[0]) * (b[3] - b[1]);
+      float given = gt.area()[i];
+      float area = given > 0 ? given : (b[2] - b[0]) * (b[3] - b[1]);
       annotations.add(
           new Annotation(
               nextAnnotationId + i, index, gt.classes()[i], cocoBox(b), area, gt.isCrowd()[i]));

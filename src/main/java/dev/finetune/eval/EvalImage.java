@@ -43,21 +43,32 @@ public record EvalImage(
    *     (COCO) or ignored (VOC), as in the API (this is what removes -1 padding)
    * @param isCrowd COCO iscrowd flags (null: none); Pascal VOC ignores them, as the API does
    * @param difficult VOC difficult flags (null: none); COCO ignores them, as the API does
+   * @param area the API's {@code groundtruth_area} (TFRecord {@code image/object/area}, e.g. the COCO
+   *     segmentation area in pixels of the original image; null: none). COCO uses a value > 0 as the
+   *     annotation's area (which decides its size range) and the box area in pixels otherwise, as
+   *     the API's {@code ExportSingleImageGroundtruthToCoco} does; VOC ignores it
    */
-  public record GroundTruth(float[][] boxes, int[] classes, boolean[] isCrowd, boolean[] difficult) {
-    public static final GroundTruth NONE = new GroundTruth(new float[0][], new int[0], null, null);
+  public record GroundTruth(
+      float[][] boxes, int[] classes, boolean[] isCrowd, boolean[] difficult, float[] area) {
+    public static final GroundTruth NONE = new GroundTruth(new float[0][], new int[0]);
 
     public GroundTruth {
       checkBoxes("ground-truth", boxes);
       requireLength("ground-truth classes", classes.length, boxes.length);
       isCrowd = isCrowd == null ? new boolean[boxes.length] : isCrowd;
       difficult = difficult == null ? new boolean[boxes.length] : difficult;
+      area = area == null ? new float[boxes.length] : area;
       requireLength("ground-truth is_crowd flags", isCrowd.length, boxes.length);
       requireLength("ground-truth difficult flags", difficult.length, boxes.length);
+      requireLength("ground-truth areas", area.length, boxes.length);
+    }
+
+    public GroundTruth(float[][] boxes, int[] classes, boolean[] isCrowd, boolean[] difficult) {
+      this(boxes, classes, isCrowd, difficult, null);
     }
 
     public GroundTruth(float[][] boxes, int[] classes) {
-      this(boxes, classes, null, null);
+      this(boxes, classes, null, null, null);
     }
 
     public int size() {

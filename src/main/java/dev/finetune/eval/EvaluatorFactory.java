@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The evaluators named by {@code eval_config.metrics_set}, as the API's {@code
@@ -35,9 +37,26 @@ public final class EvaluatorFactory {
           "precision_at_recall_detection_metrics",
           "oid_V2_detection_metrics");
 
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluatorFactory.class);
+
   private EvaluatorFactory() {}
 
+  /**
+   * The evaluators of {@code evalConfig.metrics_set} for {@code categories} (e.g. {@link
+   * Category#fromLabelMap}). COCO options the API also reads but finetune does not implement
+   * (super_categories, skip_predictions_for_unlabeled_class) are reported with a warning.
+   */
   public static List<DetectionEvaluator> build(EvalConfig evalConfig, List<Category> categories) {
+    if (evalConfig.getSuperCategoriesCount() > 0) {
+      LOG.warn(
+          "eval_config.super_categories is ignored: finetune does not compute the API's"
+              + " PerformanceBySuperCategory metrics");
+    }
+    if (evalConfig.getSkipPredictionsForUnlabeledClass()) {
+      LOG.warn(
+          "eval_config.skip_predictions_for_unlabeled_class is ignored: finetune evaluates every"
+              + " detection (the API keeps only classes in the image's labeled classes)");
+    }
     return build(
         evalConfig.getMetricsSetList(),
         categories,

@@ -82,7 +82,8 @@ public final class CocoCrosscheckMain {
             boxes(o.getAsJsonArray("gt_boxes")),
             ints(o.getAsJsonArray("gt_classes")),
             bools(o.getAsJsonArray("gt_crowd")),
-            bools(o.getAsJsonArray("gt_difficult"))),
+            bools(o.getAsJsonArray("gt_difficult")),
+            o.has("gt_area") ? floats(o.getAsJsonArray("gt_area")) : null),
         new EvalImage.Detections(
             boxes(o.getAsJsonArray("det_boxes")),
             floats(o.getAsJsonArray("det_scores")),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class CocoDetectionEvaluatorTest {
@@ -13,7 +14,7 @@ class CocoDetectionEvaluatorTest {
   /** pycocotools' precision of a lone true positive: 1 / (1 + np.spacing(1)). */
   private static final double ONE = 1 / (1 + Math.ulp(1.0));
   /** Means of many ONEs round to within a few ulps of ONE. */
-  private static final org.assertj.core.data.Offset<Double> ULPS = within(1e-15);
+  private static final Offset<Double> ULPS = within(1e-15);
 
   private static Map<String, Double> evaluate(boolean perCategory, EvalImage... images) {
     CocoDetectionEvaluator e = new CocoDetectionEvaluator(CATS, perCategory, false);
@@ -150,6 +151,36 @@ class CocoDetectionEvaluatorTest {
     assertThat(m(r, "Precision/mAP")).isEqualTo(0.75);
     assertThat(m(r, "Recall/AR@100 (small)")).isEqualTo(1.0);
     assertThat(m(r, "Recall/AR@100 (medium)")).isEqualTo(1.0);
+  }
+
+  @Test
+  void aGivenGroundTruthAreaDecidesTheSizeRange() {
+    // A 50x50 px box (medium by its box area) whose groundtruth_area says 500 px² (a small
+    // segmentation): it counts as small. An area of 0 means "none": the box area is used.
+    EvalImage image =
+        new EvalImage(
+            "1",
+            Boxes.SIZE,
+            Boxes.SIZE,
+            new EvalImage.GroundTruth(
+                new float[][] {Boxes.box(0, 0, 50, 50), Boxes.box(100, 100, 50, 50)},
+                new int[] {1, 2},
+                null,
+                null,
+                new float[] {500f, 0f}),
+            new EvalImage.Detections(
+                new float[][] {Boxes.box(0, 0, 50, 50), Boxes.box(100, 100, 50, 50)},
+                new float[] {0.9f, 0.8f},
+                new int[] {1, 2}));
+    CocoDetectionEvaluator e = new CocoDetectionEvaluator(CATS, true, true);
+    e.add(image);
+    Map<String, Double> r = e.evaluate();
+    assertThat(m(r, "Precision/mAP (small) ByCategory/cat")).isCloseTo(ONE, ULPS);
+    assertThat(m(r, "Precision/mAP (medium) ByCategory/cat")).isEqualTo(-1.0);
+    assertThat(m(r, "Precision/mAP (small) ByCategory/dog")).isEqualTo(-1.0);
+    assertThat(m(r, "Precision/mAP (medium) ByCategory/dog")).isCloseTo(ONE, ULPS);
+    assertThat(e.dataset().annotations().get(0).area()).isEqualTo(500.0);
+    assertThat(e.dataset().annotations().get(1).area()).isEqualTo(2500.0);
   }
 
   @Test
