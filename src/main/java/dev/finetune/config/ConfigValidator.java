@@ -16,7 +16,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Semantic checks that text-format parsing cannot make: ranges, allowed values, regexes, schedules.
  * Each problem is one line naming where it is ({@code file:line:col: field.path}), what is wrong and
- * what to write instead. Checks of files on disk live in {@link ConfigPaths}.
+ * what to write instead. Checks of files on disk are a later step
+ * ({@code preflight.Preflight}).
  */
 final class ConfigValidator {
   static final Set<String> CHECKPOINT_TYPES = Set.of("detection", "classification", "full");
