@@ -2,6 +2,7 @@ package dev.finetune.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.Npy;
 import dev.finetune.checkpoint.CheckpointReader;
 import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.model.ssd.SsdNetwork;

@@ -3,7 +3,7 @@ package dev.finetune.model.ssd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetune.data.DetectionBatch;
-import dev.finetune.model.Npy;
+import dev.finetune.Npy;
 import dev.finetune.model.ReferenceFixture;
 import dev.finetune.model.TfTestUtil;
 import dev.finetune.proto.DetectionModel;
