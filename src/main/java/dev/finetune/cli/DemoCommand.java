@@ -12,6 +12,7 @@ import dev.finetune.data.tools.DemoDataset;
 import dev.finetune.model.Detector;
 import dev.finetune.model.ModelBuilder;
 import dev.finetune.model.ModelVariable;
+import dev.finetune.preflight.Preflight;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
             + checkpoint + describeCheckpoint(checkpoint, model));
 
         // Loaded again: the files it names exist now, and training will insist on them.
-        PipelineConfigLoader.load(configFile, List.of(), null).requireRunnable();
+        Preflight.requireRunnable(PipelineConfigLoader.load(configFile, List.of(), null));
         out.println("3. Pipeline config " + configFile + " (from configs/ssd_mobilenet_v1_demo.config):");
         ConfigSummary.lines(proto).forEach(out::println);
 

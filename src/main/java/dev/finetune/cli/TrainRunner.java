@@ -6,6 +6,7 @@ import dev.finetune.config.ConfigException;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
+import dev.finetune.preflight.Preflight;
 import dev.finetune.train.StopSignal;
 import dev.finetune.train.TrainSettings;
 import dev.finetune.train.TrainingRun;
@@ -38,9 +39,8 @@ final class TrainRunner {
     requireAtLeast(1, options.sample1OfNEvalExamples, "--sample_1_of_n_eval_examples");
     requireAtLeast(1, options.sample1OfNEvalOnTrainExamples, "--sample_1_of_n_eval_on_train_examples");
     requireAtLeast(0, options.evalTimeout, "--eval_timeout");
-    PipelineConfig config =
-        PipelineConfigLoader.load(options.pipelineConfig.path, options.overrides, options.numTrainSteps)
-            .requireRunnable();
+    PipelineConfig config = Preflight.requireRunnable(
+        PipelineConfigLoader.load(options.pipelineConfig.path, options.overrides, options.numTrainSteps));
     config.warnings().forEach(w -> log.warn("{}: {}", config.source(), w));
     List<String> unsupported = SupportCheck.unsupported(config.proto());
     if (!unsupported.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.finetune.model;
 
 import dev.finetune.config.ConfigException;
+import dev.finetune.config.ModelConfigs;
 import dev.finetune.model.backbone.FeatureExtractorBuilder;
 import dev.finetune.model.backbone.FeatureExtractor;
 import dev.finetune.model.core.BoxCoderBuilder;
@@ -102,32 +103,6 @@ public final class ModelBuilder {
 
   /** The [height, width] of the images the model is built for, from {@code image_resizer}. */
   static int[] imageSize(ImageResizer resizer) {
-    String at = "model.ssd.image_resizer";
-    return switch (resizer.getImageResizerOneofCase()) {
-      case FIXED_SHAPE_RESIZER -> {
-        var f = resizer.getFixedShapeResizer();
-        if (f.getHeight() < 1 || f.getWidth() < 1) {
-          throw new ConfigException(
-              at + ".fixed_shape_resizer: height " + f.getHeight() + " and width " + f.getWidth()
-                  + " must be at least 1");
-        }
-        yield new int[] {f.getHeight(), f.getWidth()};
-      }
-      case KEEP_ASPECT_RATIO_RESIZER -> {
-        var k = resizer.getKeepAspectRatioResizer();
-        if (!k.getPadToMaxDimension()) {
-          throw new ConfigException(
-              at + ".keep_aspect_ratio_resizer: supported only with pad_to_max_dimension: true"
-                  + " (batches need one image size); or use fixed_shape_resizer");
-        }
-        yield new int[] {k.getMaxDimension(), k.getMaxDimension()};
-      }
-      case IMAGERESIZERONEOF_NOT_SET -> throw new ConfigException(
-          at + ": not set; set fixed_shape_resizer { height: 300 width: 300 }");
-      default -> throw new ConfigException(
-          at + "." + resizer.getImageResizerOneofCase().name().toLowerCase()
-              + " is not supported yet; supported: fixed_shape_resizer, keep_aspect_ratio_resizer"
-              + " with pad_to_max_dimension");
-    };
+    return ModelConfigs.fixedImageSize(resizer, "model.ssd.image_resizer");
   }
 }
