@@ -40,13 +40,14 @@ class PackageDependenciesTest {
    * <p>preflight ("do the files the config names exist": records, label maps, the fine-tune
    * checkpoint) sits above model because it needs data (record globs) and checkpoint (checkpoint
    * prefixes), which sit above config; the commands and the trainer call it before starting.
+   * summary (TensorBoard event files) writes TFRecord framing (data) for train and eval alike.
    */
   static final List<List<String>> LAYERS = List.of(
       List.of("cli"),
       List.of("train", "eval", "export"),
       List.of("preflight"),
       List.of("model"),
-      List.of("data", "checkpoint"),
+      List.of("data", "checkpoint", "summary"),
       List.of("config"),
       List.of("util"),
       List.of("", "proto"));
