@@ -90,6 +90,16 @@ public final class SavedModelExporter {
           ModelBuilder.build(config.getModel(), graph, 1, 0, BuildMode.INFERENCE, input.resized());
       ModelRestore restore = ModelRestore.plan(model, reader, useMovingAverages, configName);
       int fromAverages = restore.plan().restoredFromMovingAverages();
+      if (useMovingAverages) {
+        if (fromAverages == 0) {
+          LOG.warn("train_config.optimizer.use_moving_average is true but {} holds no"
+              + " ExponentialMovingAverage shadows: exporting the raw values (was it trained with"
+              + " another config?)", prefix);
+        } else {
+          LOG.info("use_moving_average: {} of {} variables exported from their moving average",
+              fromAverages, restore.plan().restoredCount());
+        }
+      }
       Result result;
       try (Session session = new Session(graph)) {
         Session.Runner init = session.runner();

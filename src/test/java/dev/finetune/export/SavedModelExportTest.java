@@ -93,9 +93,13 @@ class SavedModelExportTest {
   }
 
   @Test
-  void servesTheSameDetectionsAsTheInferenceGraph() throws Exception {
+  void servesTheSameDetectionsAsTheInferenceAndTrainingGraphs() throws Exception {
     RgbImage image = ExportTestSupport.image(96, 96, 3);
     Map<String, float[]> expected = inferenceGraph(image);
+    Map<String, float[]> training = graph(image, BuildMode.TRAIN);
+    for (String name : SavedModelExporter.OUTPUTS) {
+      assertThat(training.get(name)).as("training graph " + name).containsExactly(expected.get(name));
+    }
     try (SavedModelDetector d = SavedModelDetector.load(exported)) {
       SavedModelDetector.Outputs out = d.run(image);
       assertThat(out.tensors().keySet()).containsExactlyInAnyOrderElementsOf(SavedModelExporter.OUTPUTS);
@@ -181,11 +185,15 @@ class SavedModelExportTest {
     assertThat(out).doesNotExist();
   }
 
-  /** The plain INFERENCE graph (float image_tensor placeholder), restored with Session.restore. */
   private static Map<String, float[]> inferenceGraph(RgbImage image) throws Exception {
+    return graph(image, BuildMode.INFERENCE);
+  }
+
+  /** The model's own graph (float image_tensor placeholder), restored with Session.restore. */
+  private static Map<String, float[]> graph(RgbImage image, BuildMode mode) throws Exception {
     try (Graph g = new Graph()) {
       Detector model = ModelBuilder.build(
-          ExportTestSupport.pipeline(false, labels).getModel(), g, 1, 0, BuildMode.INFERENCE);
+          ExportTestSupport.pipeline(false, labels).getModel(), g, 1, 0, mode);
       try (Session s = new Session(g)) {
         Session.Runner init = s.runner();
         model.initializers().forEach(init::addTarget);
