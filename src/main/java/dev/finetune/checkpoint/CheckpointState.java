@@ -1,16 +1,12 @@
 package dev.finetune.checkpoint;
 
 import java.io.ByteArrayOutputStream;
+import dev.finetune.util.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,24 +96,7 @@ public record CheckpointState(
 
   /** Replaces {@code dir/checkpoint} atomically with this state. */
   public void write(Path dir) throws IOException {
-    Path target = dir.resolve(FILE_NAME);
-    Path tmp = Files.createTempFile(dir, ".checkpoint", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(toText().getBytes(StandardCharsets.ISO_8859_1));
-        while (bytes.hasRemaining()) {
-          ch.write(bytes);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(dir.resolve(FILE_NAME), toText().getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** The text-format proto, as TensorFlow writes it. */

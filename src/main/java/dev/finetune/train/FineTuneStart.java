@@ -40,15 +40,18 @@ public final class FineTuneStart implements AutoCloseable {
   }
 
   /**
-   * Plans the restore of {@code train_config.fine_tune_checkpoint} into {@code model} and adds the
-   * restore ops to its graph.
+   * Plans the restore of {@code train_config.fine_tune_checkpoint} into {@code model}, reports the
+   * plan (the API's log lines, the summary, and the JSON report when {@code reportFile} is given),
+   * and adds the restore ops to the graph.
    *
    * @param allowEmpty when false, a checkpoint from which nothing restores is an error
    */
-  public static FineTuneStart plan(Detector model, TrainConfig train, boolean allowEmpty) {
+  public static FineTuneStart plan(
+      Detector model, TrainConfig train, boolean allowEmpty, Path reportFile) {
     CheckpointReader reader = CheckpointReader.open(Path.of(train.getFineTuneCheckpoint()));
     try {
       RestorePlan plan = planFor(model, train, reader);
+      report(plan, reportFile);
       if (plan.isEmpty()) {
         if (!allowEmpty) {
           plan.requireNotEmpty(CONSENT);
@@ -79,7 +82,8 @@ public final class FineTuneStart implements AutoCloseable {
             .toList();
     RestorePlan.Options options =
         RestorePlan.Options.defaults()
-            .withMovingAverages(train.getOptimizer().getUseMovingAverage())
+            // The API fine-tunes from the raw values (init_from_checkpoint), never the averages.
+            .withMovingAverages(false)
             .withExpectedVersion(train.getFineTuneCheckpointVersion());
     return RestorePlan.plan(reader, type.configValue(), variables, selection, options);
   }
@@ -89,11 +93,16 @@ public final class FineTuneStart implements AutoCloseable {
   }
 
   /** Logs the API's per-variable lines and the grouped summary, and writes the JSON report. */
-  public void report(Path reportFile) {
+  private static void report(RestorePlan plan, Path reportFile) {
     RestoreReport report = RestoreReport.of(plan);
     report.skippedLines().forEach(LOG::info);
+    plan.warnings().forEach(LOG::warn);
     LOG.info(report.summary());
+    if (reportFile == null) {
+      return;
+    }
     try {
+      java.nio.file.Files.createDirectories(reportFile.toAbsolutePath().getParent());
       report.writeJson(reportFile);
     } catch (java.io.IOException e) {
       LOG.warn("cannot write {}: {}", reportFile, e.getMessage());

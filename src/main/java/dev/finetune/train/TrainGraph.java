@@ -64,19 +64,17 @@ public final class TrainGraph {
             train.getGradientClippingByNorm(), model.globalStep());
   }
 
-  /** Builds the model for {@code config} into {@code graph}, then the training step for it. */
-  public static TrainGraph build(
-      TrainEvalPipelineConfig config, Graph graph, long seed, TrainableSelector selector) {
-    TrainConfig train = config.getTrainConfig();
-    Detector model =
-        ModelBuilder.build(config.getModel(), graph, train.getBatchSize(), seed, BuildMode.TRAIN);
-    return new TrainGraph(model, train, selector.select(model.trainableVariables()));
+  /**
+   * The training step for {@code model} (built in TRAIN mode), updating only {@code trained}.
+   */
+  public static TrainGraph build(Detector model, TrainConfig train, List<ModelVariable> trained) {
+    return new TrainGraph(model, train, trained);
   }
 
-  /** Chooses which of the model's trainable variables the optimizer updates. */
-  @FunctionalInterface
-  public interface TrainableSelector {
-    List<ModelVariable> select(List<ModelVariable> trainable);
+  /** The model for {@code config}, in training mode, built into {@code graph}. */
+  public static Detector buildModel(TrainEvalPipelineConfig config, Graph graph, long seed) {
+    return ModelBuilder.build(
+        config.getModel(), graph, config.getTrainConfig().getBatchSize(), seed, BuildMode.TRAIN);
   }
 
   public Detector model() {

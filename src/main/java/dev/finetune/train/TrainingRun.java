@@ -12,15 +12,16 @@ import dev.finetune.config.PipelineConfigLoader;
 import dev.finetune.data.pipeline.InputPipeline;
 import dev.finetune.data.pipeline.InputReaders;
 import dev.finetune.data.pipeline.PipelinePosition;
+import dev.finetune.model.Detector;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.proto.TrainConfig;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import dev.finetune.summary.EventFileWriter;
 import dev.finetune.train.TrainHook.StopReason;
+import dev.finetune.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,23 +92,17 @@ public final class TrainingRun {
         resume != null ? resume.seeds() : new ResumeState.Seeds(settings.seed(), settings.seed());
 
     try (Graph graph = new Graph()) {
-      VariableFilter.Result[] filter = new VariableFilter.Result[1];
-      TrainGraph trainGraph =
-          TrainGraph.build(proto, graph, seeds.graph(), trainable -> {
-            filter[0] = VariableFilter.apply(
-                trainable.stream().map(ModelVariable::name).toList(),
-                train.getUpdateTrainableVariablesList(), train.getFreezeVariablesList());
-            return trainable.stream().filter(v -> filter[0].isTrainable(v.name())).toList();
-          });
-      reportTrainable(filter[0], proto);
+      Detector model = TrainGraph.buildModel(proto, graph, seeds.graph());
+      VariableFilter.Result filter = VariableFilter.apply(
+          model.trainableVariables().stream().map(ModelVariable::name).toList(),
+          train.getUpdateTrainableVariablesList(), train.getFreezeVariablesList());
+      reportTrainable(filter, proto);
       FineTuneStart fineTune =
           resume == null && !train.getFineTuneCheckpoint().isEmpty()
-              ? FineTuneStart.plan(trainGraph.model(), train, settings.allowEmptyRestore())
+              ? FineTuneStart.plan(model, train, settings.allowEmptyRestore(),
+                  settings.dryRun() ? null : modelDir.resolve(RESTORE_REPORT))
               : null;
       try {
-        if (fineTune != null) {
-          fineTune.report(settings.dryRun() ? null : modelDir.resolve(RESTORE_REPORT));
-        }
         if (settings.dryRun()) {
           LOG.info("--dry_run: stopping before training; nothing was written");
           return ExitCode.OK;
@@ -116,6 +111,12 @@ public final class TrainingRun {
         if (resume == null) {
           writeEffectiveConfig(modelDir, proto);
         }
+        long building = System.nanoTime();
+        TrainGraph trainGraph = TrainGraph.build(model, train,
+            model.trainableVariables().stream().filter(v -> filter.isTrainable(v.name())).toList());
+        LOG.debug("gradients and optimizer built in {} ms", (System.nanoTime() - building) / 1_000_000);
+        trainGraph.trainOp().notInLoss().forEach(name -> LOG.warn(
+            "{} does not affect the loss: it is not updated (as TF1 drops variables without a gradient)", name));
         return train(trainGraph, fineTune, resumeFrom, resume, seeds, startStep, lastStep, modelDir);
       } finally {
         if (fineTune != null) {
@@ -289,10 +290,7 @@ public final class TrainingRun {
   private static void writeEffectiveConfig(Path modelDir, TrainEvalPipelineConfig proto) {
     Path file = modelDir.resolve(EFFECTIVE_CONFIG);
     try {
-      Path tmp = Files.createTempFile(modelDir, ".pipeline", ".tmp");
-      Files.writeString(tmp, TextFormat.printer().printToString(proto), StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.writeString(file, TextFormat.printer().printToString(proto));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }

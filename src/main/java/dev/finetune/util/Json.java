@@ -11,10 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -50,20 +48,9 @@ public final class Json {
    * then renamed into place, so a reader (or a crash) never sees half a file.
    */
   public static void write(Path file, JsonElement e) {
-    Path dir = file.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
-      try {
-        Files.writeString(tmp, pretty(e) + "\n", StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException notAtomic) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      AtomicFiles.writeString(file, pretty(e) + "\n");
     } catch (IOException x) {
       throw new UncheckedIOException("cannot write " + file + ": " + x.getMessage(), x);
     }

@@ -18,17 +18,21 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * JPEG and PNG to RGB floats and back, with {@code javax.imageio}, giving the same values as
- * TensorFlow's {@code decode_image(channels=3)}: grayscale is replicated to three channels (read from
- * the raster, not through Java's gray colour space, which would change the values), alpha is
- * dropped, 16-bit samples are scaled to 8 bits, palettes are expanded, and CMYK JPEGs (which ImageIO
- * refuses to convert) are converted from their raw samples.
+ * JPEG and PNG to RGB floats and back, giving the same values as the Object Detection API's decoder
+ * ({@code decode_jpeg(channels=3)} for JPEG, {@code decode_image(channels=3)} otherwise). JPEG goes
+ * through TensorFlow's own kernel ({@link TfJpegDecoder}: no Java decoder matches libjpeg's
+ * arithmetic bit for bit). Other formats go through {@code javax.imageio}: grayscale is replicated to
+ * three channels (read from the raster, not through Java's gray colour space, which would change the
+ * values), alpha is dropped, 16-bit samples are scaled to 8 bits, palettes are expanded.
  */
 public final class ImageCodec {
   private ImageCodec() {}
 
   /** Decodes JPEG or PNG bytes; throws {@link IOException} with a reason when that is impossible. */
   public static RgbImage decode(byte[] encoded) throws IOException {
+    if (isJpeg(encoded)) {
+      return TfJpegDecoder.decode(encoded);
+    }
     try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
       if (!readers.hasNext()) {
@@ -176,6 +180,12 @@ public final class ImageCodec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ImageIO.write(image, "png", bytes);
     return bytes.toByteArray();
+  }
+
+  /** TensorFlow's {@code is_jpeg} test (the API's decoder uses it to pick decode_jpeg). */
+  static boolean isJpeg(byte[] encoded) {
+    return encoded.length >= 3 && (encoded[0] & 0xff) == 0xff && (encoded[1] & 0xff) == 0xd8
+        && (encoded[2] & 0xff) == 0xff;
   }
 
   /** "jpeg" or "png" from the first bytes, or null for anything else. */
