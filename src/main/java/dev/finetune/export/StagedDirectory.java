@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An output directory written whole or not at all: everything goes to a hidden sibling, which is
@@ -50,8 +51,7 @@ final class StagedDirectory implements AutoCloseable {
     }
     Path parent = t.getParent();
     Files.createDirectories(parent);
-    Path staging = Files.createTempDirectory(parent, "." + t.getFileName() + ".partial-");
-    return new StagedDirectory(t, staging);
+    return new StagedDirectory(t, Files.createDirectory(sibling(t, "partial")));
   }
 
   /** Where to write; becomes {@link #target()} on {@link #commit()}. */
@@ -67,8 +67,7 @@ final class StagedDirectory implements AutoCloseable {
   void commit() throws IOException {
     Path old = null;
     if (Files.exists(target)) {
-      old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-      Files.delete(old);
+      old = sibling(target, "old");
       move(target, old);
     }
     try {
@@ -95,6 +94,15 @@ final class StagedDirectory implements AutoCloseable {
         throw new UncheckedIOException("cannot delete the partial export " + staging, e);
       }
     }
+  }
+
+  /**
+   * A hidden unused name beside {@code target}. Not Files.createTempDirectory: its 0700 would
+   * become the export's permissions; a plain directory gets the usual ones (umask).
+   */
+  private static Path sibling(Path target, String kind) {
+    return target.resolveSibling("." + target.getFileName() + "." + kind + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -55,6 +55,11 @@ class SavedModelExportTest {
     assertThat(exported.resolve("pipeline.config")).content().contains("num_classes: 2");
     assertThat(exported.resolve("label_map.pbtxt")).content().isEqualTo(ExportTestSupport.LABEL_MAP);
     assertThat(exported.resolve("checkpoint/checkpoint")).content().contains("ckpt-0");
+    if (exported.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(Files.getPosixFilePermissions(exported))
+          .as("the usual directory permissions, not a temp dir's 0700")
+          .isEqualTo(Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("plain"))));
+    }
     try (Stream<Path> siblings = Files.list(dir)) {
       assertThat(siblings.map(p -> p.getFileName().toString()))
           .as("no staging directory left behind").noneMatch(n -> n.startsWith("."));
