@@ -19,6 +19,8 @@ import dev.finetune.proto.Ssd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
 
 /** {@code model { ... }} → the {@link Detector} it describes, built into a graph. */
 public final class ModelBuilder {
@@ -42,7 +44,17 @@ public final class ModelBuilder {
    */
   public static Detector build(
       DetectionModel config, Graph graph, int batchSize, long seed, BuildMode mode) {
-    return new SsdModel(graph, spec(config), batchSize, seed, mode);
+    return build(config, graph, batchSize, seed, mode, null);
+  }
+
+  /**
+   * @param imageSource the [B,H,W,3] float [0,255] images the model reads when its {@code
+   *     image_tensor} is not fed (an exporter's resized input); null for a plain placeholder
+   */
+  public static Detector build(
+      DetectionModel config, Graph graph, int batchSize, long seed, BuildMode mode,
+      Operand<TFloat32> imageSource) {
+    return new SsdModel(graph, spec(config), batchSize, seed, mode, imageSource);
   }
 
   /**
