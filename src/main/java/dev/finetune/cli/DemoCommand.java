@@ -10,7 +10,7 @@ import dev.finetune.data.pipeline.InputPipeline;
 import dev.finetune.data.pipeline.InputReaders;
 import dev.finetune.data.tools.DemoDataset;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.preflight.Preflight;
 import dev.finetune.proto.TrainEvalPipelineConfig;

@@ -4,7 +4,7 @@ import dev.finetune.config.ConfigException;
 import dev.finetune.config.ModelConfigs;
 import dev.finetune.data.augment.ImageResizers;
 import dev.finetune.data.augment.Preprocessor;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.finetune.config.UserPaths;
 import dev.finetune.data.labelmap.LabelMapFile;
 import dev.finetune.model.BuildMode;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

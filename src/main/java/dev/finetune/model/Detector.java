@@ -1,5 +1,6 @@
 package dev.finetune.model;
 
+
 import dev.finetune.data.DetectionBatch;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import dev.finetune.checkpoint.CheckpointState;
 import dev.finetune.data.example.RgbImage;
 import dev.finetune.model.BuildMode;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.model.ssd.SsdOverfitTestConfig;
 import dev.finetune.proto.TrainEvalPipelineConfig;

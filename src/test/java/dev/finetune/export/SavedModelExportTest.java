@@ -11,7 +11,7 @@ import dev.finetune.data.augment.Resize;
 import dev.finetune.data.example.RgbImage;
 import dev.finetune.model.BuildMode;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -48,7 +48,7 @@ class SsdModelReferenceTest {
   void lossesAndDetectionsEqualTheApis() throws IOException {
     DetectionModel proto = SsdModelReferenceTestSupport.frozenBatchNorm(ReferenceFixture.model());
     try (Graph g = new Graph()) {
-      SsdModel model = (SsdModel) dev.finetune.model.ModelBuilder.build(proto, g, 2, 1);
+      SsdModel model = (SsdModel) dev.finetune.model.builder.ModelBuilder.build(proto, g, 2, 1);
       assertThat(model.updateOps()).isEmpty();
       for (String name :
           List.of("Loss/localization_loss", "Loss/classification_loss", "Loss/regularization_loss",

@@ -1,4 +1,7 @@
-package dev.finetune.model;
+package dev.finetune.model.builder;
+
+import dev.finetune.model.BuildMode;
+import dev.finetune.model.Detector;
 
 import dev.finetune.config.ConfigException;
 import dev.finetune.config.ModelConfigs;
