@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the demo data, checkpoint and config go (default: ${DEFAULT-VALUE}).")
   Path dir;
 
-  @Option(names = "--num_train", paramLabel = "N", defaultValue = "64",
+  @Option(names = "--num_train", paramLabel = "N", defaultValue = "200",
       description = "Synthetic training images (default: ${DEFAULT-VALUE}).")
   int numTrain;
 
