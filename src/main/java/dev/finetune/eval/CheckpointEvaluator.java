@@ -55,6 +55,7 @@ public final class CheckpointEvaluator implements AutoCloseable {
         ? config.getTrainInputReader()
         : config.getEvalInputReaderCount() > 0 ? config.getEvalInputReader(0) : null;
     this.categories = categories(reader, ModelConfigs.numClasses(config.getModel()));
+    warnIgnored(evalConfig);
     this.evaluators = EvaluatorFactory.build(evalConfig, categories);
     int batch = Math.max(1, evalConfig.getBatchSize());
     this.graph = new Graph();
@@ -67,6 +68,27 @@ public final class CheckpointEvaluator implements AutoCloseable {
     }
     this.restore = new ModelRestore(model, evalConfig.getUseMovingAverages());
     this.outputs = new EvalOutputs(settings.modelDir());
+  }
+
+  /** eval_config fields a user may set that this evaluator does not act on: said once, not ignored silently. */
+  private static void warnIgnored(EvalConfig c) {
+    Map<String, Boolean> ignored = new LinkedHashMap<>();
+    ignored.put("visualization_export_dir (the side-by-side images go to TensorBoard under model_dir/eval)",
+        !c.getVisualizationExportDir().isEmpty());
+    ignored.put("export_path (detections are written to model_dir/eval/detections-<step>.json)",
+        !c.getExportPath().isEmpty());
+    ignored.put("ignore_groundtruth", c.getIgnoreGroundtruth());
+    ignored.put("eval_instance_masks (masks are not predicted)", c.getEvalInstanceMasks());
+    ignored.put("force_no_resize (the model's image_resizer is always applied)", c.getForceNoResize());
+    ignored.put("parameterized_metric (only metrics_set is read)", c.getParameterizedMetricCount() > 0);
+    ignored.put("eval_interval_secs / num_examples / max_evals (deprecated TF1 fields; use"
+        + " --eval_timeout and --sample_1_of_n_eval_examples)",
+        c.hasEvalIntervalSecs() || c.hasNumExamples() || c.hasMaxEvals());
+    ignored.forEach((field, set) -> {
+      if (set) {
+        LOG.warn("eval_config.{} is set but ignored", field);
+      }
+    });
   }
 
   /** The label map's categories, or ids 1..num_classes named by their number when there is none. */
