@@ -1,34 +1,39 @@
 package dev.finetune.cli;
 
-import dev.finetune.checkpoint.CheckpointReader;
-import dev.finetune.checkpoint.TensorEntry;
+import dev.finetune.ExitCode;
+import dev.finetune.checkpoint.CheckpointLocator;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
-import dev.finetune.data.DetectionBatch;
-import dev.finetune.data.pipeline.InputPipeline;
-import dev.finetune.data.pipeline.InputReaders;
+import dev.finetune.data.example.ExampleKeys;
+import dev.finetune.data.example.ImageCodec;
+import dev.finetune.data.tfrecord.TfRecord;
+import dev.finetune.data.tfrecord.TfRecordReader;
 import dev.finetune.data.tools.DemoDataset;
+import dev.finetune.export.InferenceRunner;
+import dev.finetune.export.SavedModelDetector;
+import dev.finetune.export.SavedModelExporter;
+import dev.finetune.model.BuildMode;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
-import dev.finetune.model.ModelVariable;
+import dev.finetune.model.builder.ModelBuilder;
+import dev.finetune.preflight.Preflight;
 import dev.finetune.proto.TrainEvalPipelineConfig;
+import dev.finetune.train.StopSignal;
+import dev.finetune.train.TrainSettings;
+import dev.finetune.train.TrainingRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
+import org.tensorflow.proto.Example;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,10 +41,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code finetune demo}: the embedded default, end to end on what exists today. Makes the synthetic
- * dataset and a starting checkpoint, writes the pipeline config that points at them, checks it,
- * builds the SSD MobileNet V1 graph, and runs one real batch through augmentation, the model, its
- * losses and post-processing. Training itself arrives with the trainer.
+ * {@code finetune demo}: the embedded default, end to end. Makes the synthetic dataset and a
+ * starting checkpoint, writes the pipeline config that points at them, fine-tunes (resuming when a
+ * previous demo was interrupted), exports a SavedModel and draws its detections on evaluation
+ * images.
  */
 @Command(
     name = "demo",
@@ -48,8 +53,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Try finetune end to end on a synthetic dataset, with nothing to download.",
       "Makes demo data and a starting checkpoint in --dir, writes the embedded"
-          + " configs/ssd_mobilenet_v1_demo.config there as pipeline.config, checks it, builds the"
-          + " model and runs one augmented batch through it, printing its losses and detections."
+          + " configs/ssd_mobilenet_v1_demo.config there as pipeline.config, trains it (run again"
+          + " after Ctrl-C: it resumes), exports a SavedModel and draws detections on evaluation"
+          + " images."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String CONFIG_RESOURCE = "/configs/ssd_mobilenet_v1_demo.config";
@@ -74,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "Seed for data, weights and augmentation (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--num_train_steps", paramLabel = "N",
+      description = "Train N steps instead of the config's num_steps.")
+  Integer numTrainSteps;
+
   @Mixin CommonOptions common;
 
   @Override
@@ -81,46 +91,91 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path root = dir.toAbsolutePath().normalize();
     Path data = root.resolve("data");
-    out.println("1. Demo data: " + numTrain + " training and " + numEval + " evaluation images of "
-        + String.join(", ", DemoDataset.CLASSES) + " in " + data);
-    DemoDataset.write(data, numTrain, numEval, 320, 320, seed);
-
+    Path runDir = root.resolve("run");
+    Path checkpoint = root.resolve("pretrained").resolve("model.ckpt");
+    boolean resuming = CheckpointLocator.latestCheckpoint(runDir).isPresent();
     Path configFile = root.resolve("pipeline.config");
+    Files.createDirectories(root);
     Files.writeString(configFile, embeddedConfig(root), StandardCharsets.UTF_8);
-    PipelineConfig config = PipelineConfigLoader.load(configFile, List.of(), null).requireValid();
+    List<String> overrides = List.of();
+    PipelineConfig config = PipelineConfigLoader.load(configFile, overrides, numTrainSteps).requireValid();
     TrainEvalPipelineConfig proto = config.proto();
-    int batchSize = proto.getTrainConfig().getBatchSize();
 
+    if (resuming) {
+      out.println("1-2. Demo data and starting checkpoint: kept from the interrupted run in " + root);
+    } else {
+      out.println("1. Demo data: " + numTrain + " training and " + numEval + " evaluation images of "
+          + String.join(", ", DemoDataset.CLASSES) + " in " + data);
+      DemoDataset.write(data, numTrain, numEval, 320, 320, seed);
+      writeStartingCheckpoint(proto, checkpoint);
+      out.println("2. Starting checkpoint (freshly initialized weights, the API's TF1 names): "
+          + checkpoint);
+    }
+    // Loaded again: the files it names exist now, and training insists on them.
+    Preflight.requireRunnable(PipelineConfigLoader.load(configFile, overrides, numTrainSteps));
+    out.println("3. Pipeline config " + configFile + " (from configs/ssd_mobilenet_v1_demo.config):");
+    ConfigSummary.lines(proto).forEach(out::println);
+
+    out.println("4. Training in " + runDir + (resuming ? " (resuming)" : "") + "; progress below,"
+        + " Ctrl-C stops after a checkpoint and running demo again resumes:");
+    out.flush();
+    int cores = Runtime.getRuntime().availableProcessors();
+    TrainSettings settings = new TrainSettings(
+        runDir, 100, 3, 50, seed, 0, 0, cores, false, false, true, false, false, false);
+    ExitCode trained = new TrainingRun(config, settings, System.console() != null ? System.out : null,
+        StopSignal.onSignals()).run();
+    if (trained != ExitCode.OK) {
+      out.println("Stopped. Run the same command again to resume: finetune demo --dir " + root);
+      return trained.code();
+    }
+
+    Path exported = root.resolve("exported");
+    out.println("5. Export: a SavedModel in " + exported);
+    SavedModelExporter.export(proto, configFile.getFileName().toString(), runDir, exported, true);
+
+    Path images = root.resolve("eval_images");
+    Path drawn = root.resolve("detections");
+    List<Path> sample = writeEvalImages(data.resolve(DemoDataset.EVAL), images, 6);
+    try (SavedModelDetector detector = SavedModelDetector.load(exported)) {
+      new InferenceRunner(detector, DemoDataset.labelMap(), 0.3f).run(sample, drawn);
+    }
+    out.println("6. Detections on " + sample.size() + " evaluation images (score >= 0.3), drawn in " + drawn);
+    out.println();
+    out.println("Look at: " + drawn + "/*.png; the losses with: tensorboard --logdir " + runDir);
+    out.println("Fine-tune on your own data: finetune create_tfrecord --from csv|voc|coco ..., then"
+        + " finetune --pipeline_config_path YOUR.config --model_dir runs/x (see README.md)");
+    return 0;
+  }
+
+  /** A freshly initialized model saved as the demo's fine-tune checkpoint (the API's TF1 names). */
+  private void writeStartingCheckpoint(TrainEvalPipelineConfig proto, Path checkpoint) throws IOException {
     try (Graph graph = new Graph()) {
-      Detector model = ModelBuilder.build(proto.getModel(), graph, batchSize, seed);
+      Detector model = ModelBuilder.build(proto.getModel(), graph, 1, seed, BuildMode.INFERENCE);
       try (Session session = new Session(graph)) {
         Session.Runner init = session.runner();
         model.initializers().forEach(init::addTarget);
         init.run();
-        Path checkpoint = root.resolve("pretrained").resolve("model.ckpt");
         Files.createDirectories(checkpoint.getParent());
         session.save(checkpoint.toString());
-        out.println("2. Starting checkpoint (freshly initialized weights, the API's TF1 names): "
-            + checkpoint + describeCheckpoint(checkpoint, model));
-
-        // Loaded again: the files it names exist now, and training will insist on them.
-        PipelineConfigLoader.load(configFile, List.of(), null).requireRunnable();
-        out.println("3. Pipeline config " + configFile + " (from configs/ssd_mobilenet_v1_demo.config):");
-        ConfigSummary.lines(proto).forEach(out::println);
-
-        out.println("4. One training batch through augmentation, the model, its losses and detections:");
-        runOneBatch(out, proto, model, session);
       }
     }
-    out.println();
-    out.println("The model, data and config are ready. Training is not in this build yet (the trainer"
-        + " issue); when it lands, this trains them:");
-    out.println("  finetune --pipeline_config_path " + configFile + " --model_dir " + root.resolve("run"));
-    out.println("Meanwhile: finetune describe_model --pipeline_config_path " + configFile
-        + ", finetune inspect_records " + data.resolve(DemoDataset.TRAIN) + " --draw "
-        + root.resolve("drawn") + ", finetune inspect_checkpoint --file_name "
-        + root.resolve("pretrained"));
-    return 0;
+  }
+
+  /** The first {@code count} images of a record file, as image files infer can read. */
+  private static List<Path> writeEvalImages(Path record, Path dir, int count) throws IOException {
+    Files.createDirectories(dir);
+    List<Path> files = new ArrayList<>();
+    try (TfRecordReader reader = TfRecordReader.open(record)) {
+      for (TfRecord r = reader.next(); r != null && files.size() < count; r = reader.next()) {
+        var features = Example.parseFrom(r.data()).getFeatures().getFeatureMap();
+        byte[] image = features.get(ExampleKeys.ENCODED).getBytesList().getValue(0).toByteArray();
+        Path file = dir.resolve(String.format(Locale.ROOT, "eval_%02d.%s", files.size(),
+            "png".equals(ImageCodec.sniffFormat(image)) ? "png" : "jpg"));
+        Files.write(file, image);
+        files.add(file);
+      }
+    }
+    return files;
   }
 
   /** The embedded config with its {@code finetune-demo/} paths pointed at {@code root}. */
@@ -131,55 +186,6 @@ final class DemoCommand implements Callable<Integer> {
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return text.replace("\"" + CONFIG_DIR + "/", "\"" + root + "/");
-    }
-  }
-
-  /** How the checkpoint just written lines up with the model's variables, read back in pure Java. */
-  private static String describeCheckpoint(Path prefix, Detector model) {
-    try (CheckpointReader reader = CheckpointReader.open(prefix)) {
-      Map<String, TensorEntry> byName = new HashMap<>();
-      reader.entries().forEach(e -> byName.put(e.name(), e));
-      long matching = model.variables().stream().filter(v -> sameShape(byName.get(v.name()), v)).count();
-      return String.format(Locale.ROOT, "%n   %d tensors; %d of %d model variables present with"
-          + " their shapes", byName.size(), matching, model.variables().size());
-    }
-  }
-
-  private static boolean sameShape(TensorEntry entry, ModelVariable variable) {
-    return entry != null && java.util.Arrays.equals(entry.shape(), variable.shape());
-  }
-
-  private void runOneBatch(
-      PrintWriter out, TrainEvalPipelineConfig proto, Detector model, Session session) {
-    try (InputPipeline input = InputReaders.forTraining(
-            proto, model.batchSize(), false, Runtime.getRuntime().availableProcessors())
-        .seed(seed)
-        .open()) {
-      DetectionBatch batch = input.next();
-      int boxes = 0;
-      for (int n : batch.numBoxes()) {
-        boxes += n;
-      }
-      out.printf(Locale.ROOT, "   batch of %d images %dx%d with %d boxes%n",
-          batch.batchSize(), batch.height(), batch.width(), boxes);
-      Map<String, Operand<TFloat32>> losses = model.losses();
-      Operand<TFloat32> numDetections = model.detections().get("num_detections");
-      Operand<TFloat32> scores = model.detections().get("detection_scores");
-      try (Detector.Feed feed = model.feed(batch)) {
-        Session.Runner runner = feed.into(session.runner());
-        losses.values().forEach(runner::fetch);
-        runner.fetch(numDetections).fetch(scores);
-        try (Result result = runner.run()) {
-          int i = 0;
-          for (String name : losses.keySet()) {
-            out.printf(Locale.ROOT, "   %-28s %.5f%n", name, ((TFloat32) result.get(i++)).getFloat());
-          }
-          TFloat32 num = (TFloat32) result.get(i++);
-          TFloat32 top = (TFloat32) result.get(i);
-          out.printf(Locale.ROOT, "   detections on image 0: %.0f (best score %.3f, untrained)%n",
-              num.getFloat(0), top.getFloat(0, 0));
-        }
-      }
     }
   }
 }

@@ -6,7 +6,7 @@ import dev.finetune.config.ConfigException;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.util.Json;

@@ -27,6 +27,8 @@ import picocli.CommandLine.Mixin;
       InspectRecordsCommand.class,
       MakeDemoDataCommand.class,
       DescribeModelCommand.class,
+      ExportCommand.class,
+      InferCommand.class,
     },
     footer = {
       "",

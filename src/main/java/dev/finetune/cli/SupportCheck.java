@@ -1,9 +1,10 @@
 package dev.finetune.cli;
 
 import dev.finetune.config.ConfigException;
+import dev.finetune.config.ModelConfigs;
 import dev.finetune.data.augment.ImageResizers;
 import dev.finetune.data.augment.Preprocessor;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ final class SupportCheck {
     List<String> messages = new ArrayList<>();
     attempt(messages, () -> {
       ModelBuilder.spec(config.getModel());
-      ImageResizers.fromConfig(config.getModel().getSsd().getImageResizer(), "model.ssd.image_resizer");
+      ImageResizers.fromConfig(ModelConfigs.imageResizer(config.getModel()),
+          ModelConfigs.path(config.getModel(), "image_resizer"));
     });
     attempt(messages, () -> Preprocessor.fromConfig(config.getTrainConfig().getDataAugmentationOptionsList()));
     return messages;

@@ -10,6 +10,7 @@ import dev.finetune.eval.BestCheckpoint;
 import dev.finetune.eval.CheckpointEvaluator;
 import dev.finetune.eval.EvalSettings;
 import dev.finetune.eval.EvaluationLoop;
+import dev.finetune.preflight.Preflight;
 import dev.finetune.train.StopSignal;
 import dev.finetune.train.TrainSettings;
 import dev.finetune.train.TrainingRun;
@@ -43,9 +44,8 @@ final class TrainRunner {
     requireAtLeast(1, options.sample1OfNEvalExamples, "--sample_1_of_n_eval_examples");
     requireAtLeast(1, options.sample1OfNEvalOnTrainExamples, "--sample_1_of_n_eval_on_train_examples");
     requireAtLeast(0, options.evalTimeout, "--eval_timeout");
-    PipelineConfig config =
-        PipelineConfigLoader.load(options.pipelineConfig.path, options.overrides, options.numTrainSteps)
-            .requireRunnable();
+    PipelineConfig config = Preflight.requireRunnable(
+        PipelineConfigLoader.load(options.pipelineConfig.path, options.overrides, options.numTrainSteps));
     config.warnings().forEach(w -> log.warn("{}: {}", config.source(), w));
     List<String> unsupported = SupportCheck.unsupported(config.proto());
     if (!unsupported.isEmpty()) {

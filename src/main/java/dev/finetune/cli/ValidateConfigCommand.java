@@ -5,6 +5,7 @@ import dev.finetune.config.ConfigException;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
+import dev.finetune.preflight.Preflight;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,9 +84,10 @@ final class ValidateConfigCommand implements Callable<Integer> {
       out.println("Warnings:");
       config.warnings().forEach(w -> out.println("  - " + w));
     }
-    if (!config.missingPaths().isEmpty()) {
+    List<String> missing = Preflight.missingPaths(config);
+    if (!missing.isEmpty()) {
       out.println("Files to fix before training:");
-      config.missingPaths().forEach(w -> out.println("  - " + w));
+      missing.forEach(w -> out.println("  - " + w));
     }
     List<String> unsupported = SupportCheck.unsupported(config.proto());
     if (!unsupported.isEmpty()) {

@@ -62,34 +62,26 @@ public final class ConfigSummary {
   }
 
   static String modelName(DetectionModel model) {
-    return switch (model.getModelCase()) {
-      case SSD -> "ssd, feature extractor " + model.getSsd().getFeatureExtractor().getType()
-          + " (depth_multiplier " + model.getSsd().getFeatureExtractor().getDepthMultiplier() + ")";
-      case FASTER_RCNN -> "faster_rcnn, feature extractor "
-          + model.getFasterRcnn().getFeatureExtractor().getType();
-      case CENTER_NET -> "center_net, feature extractor "
-          + model.getCenterNet().getFeatureExtractor().getType();
-      case EXPERIMENTAL_MODEL -> "experimental_model " + model.getExperimentalModel().getName();
-      case MODEL_NOT_SET -> "(none)";
-    };
+    if (model.getModelCase() == DetectionModel.ModelCase.MODEL_NOT_SET) {
+      return "(none)";
+    }
+    if (!ModelConfigs.hasStandardFields(model)) {
+      return "experimental_model " + model.getExperimentalModel().getName();
+    }
+    return ModelConfigs.architecture(model) + ", feature extractor " + ModelConfigs.featureExtractorType(model)
+        + (model.hasSsd()
+            ? " (depth_multiplier " + model.getSsd().getFeatureExtractor().getDepthMultiplier() + ")"
+            : "");
   }
 
   private static int numClasses(DetectionModel model) {
-    return switch (model.getModelCase()) {
-      case SSD -> model.getSsd().getNumClasses();
-      case FASTER_RCNN -> model.getFasterRcnn().getNumClasses();
-      case CENTER_NET -> model.getCenterNet().getNumClasses();
-      default -> 0;
-    };
+    return ModelConfigs.hasStandardFields(model) ? ModelConfigs.numClasses(model) : 0;
   }
 
   private static ImageResizer imageResizer(DetectionModel model) {
-    return switch (model.getModelCase()) {
-      case SSD -> model.getSsd().getImageResizer();
-      case FASTER_RCNN -> model.getFasterRcnn().getImageResizer();
-      case CENTER_NET -> model.getCenterNet().getImageResizer();
-      default -> ImageResizer.getDefaultInstance();
-    };
+    return ModelConfigs.hasStandardFields(model)
+        ? ModelConfigs.imageResizer(model)
+        : ImageResizer.getDefaultInstance();
   }
 
   private static String resizer(ImageResizer r) {

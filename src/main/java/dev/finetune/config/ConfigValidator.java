@@ -16,7 +16,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Semantic checks that text-format parsing cannot make: ranges, allowed values, regexes, schedules.
  * Each problem is one line naming where it is ({@code file:line:col: field.path}), what is wrong and
- * what to write instead. Checks of files on disk live in {@link ConfigPaths}.
+ * what to write instead. Checks of files on disk are a later step
+ * ({@code preflight.Preflight}).
  */
 final class ConfigValidator {
   static final Set<String> CHECKPOINT_TYPES = Set.of("detection", "classification", "full");
@@ -49,29 +50,21 @@ final class ConfigValidator {
   }
 
   private void checkModel(DetectionModel model) {
-    switch (model.getModelCase()) {
-      case SSD -> {
-        checkNumClasses(model.getSsd().getNumClasses(), "model.ssd.num_classes");
-        checkResizer(model.getSsd().getImageResizer(), "model.ssd.image_resizer");
-        if (model.getSsd().getFeatureExtractor().getDepthMultiplier() <= 0) {
-          problem(
-              "model.ssd.feature_extractor.depth_multiplier",
-              "must be > 0 (1.0 is the full-width network), got "
-                  + model.getSsd().getFeatureExtractor().getDepthMultiplier());
-        }
-      }
-      case FASTER_RCNN -> {
-        checkNumClasses(model.getFasterRcnn().getNumClasses(), "model.faster_rcnn.num_classes");
-        checkResizer(model.getFasterRcnn().getImageResizer(), "model.faster_rcnn.image_resizer");
-      }
-      case CENTER_NET -> {
-        checkNumClasses(model.getCenterNet().getNumClasses(), "model.center_net.num_classes");
-        checkResizer(model.getCenterNet().getImageResizer(), "model.center_net.image_resizer");
-      }
-      case EXPERIMENTAL_MODEL -> { }
-      case MODEL_NOT_SET -> problems.add(
-          locator.where("model")
-              + ": the config has no model { ssd { ... } } (or faster_rcnn / center_net) block");
+    if (model.getModelCase() == DetectionModel.ModelCase.MODEL_NOT_SET) {
+      problems.add(locator.where("model")
+          + ": the config has no model { ssd { ... } } (or faster_rcnn / center_net) block");
+      return;
+    }
+    if (!ModelConfigs.hasStandardFields(model)) {
+      return; // experimental_model: only its name, which the model builder judges
+    }
+    checkNumClasses(ModelConfigs.numClasses(model), ModelConfigs.path(model, "num_classes"));
+    checkResizer(ModelConfigs.imageResizer(model), ModelConfigs.path(model, "image_resizer"));
+    if (model.hasSsd() && model.getSsd().getFeatureExtractor().getDepthMultiplier() <= 0) {
+      problem(
+          "model.ssd.feature_extractor.depth_multiplier",
+          "must be > 0 (1.0 is the full-width network), got "
+              + model.getSsd().getFeatureExtractor().getDepthMultiplier());
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.finetune.config;
 
-import dev.finetune.checkpoint.CheckpointException;
-import dev.finetune.data.DataException;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,20 +13,18 @@ import java.util.List;
  * @param source the file it was read from
  * @param warnings deprecations and soft problems, one line each, for the caller to show
  * @param problems semantic errors (empty when valid)
- * @param missingFiles input files, label maps and checkpoints that do not exist (or are still
- *     {@code PATH_TO_BE_CONFIGURED}): warnings for validate_config, errors when training starts
+ * @param locator where each field was written ({@code locator().where("train_config.batch_size")}
+ *     gives {@code "pipeline.config:12:3: train_config.batch_size"})
+ *
+ * <p>Whether the files it names exist is not loading's business: {@code preflight.Preflight}
+ * checks them (it needs the record and checkpoint readers, which sit above config).
  */
 public record PipelineConfig(
     TrainEvalPipelineConfig proto,
     Path source,
     List<String> warnings,
     List<String> problems,
-    List<MissingFile> missingFiles) {
-
-  /** The messages of {@link #missingFiles()}, one line each. */
-  public List<String> missingPaths() {
-    return missingFiles.stream().map(MissingFile::message).toList();
-  }
+    SourceLocator locator) {
 
   public boolean isValid() {
     return problems.isEmpty();
@@ -42,25 +38,8 @@ public record PipelineConfig(
     return this;
   }
 
-  /**
-   * As {@link #requireValid()}, and also requires every input file and checkpoint to exist. The
-   * first missing file decides the exception (and so the exit code): a placeholder left in the
-   * config, then the checkpoint, then records and label maps.
-   */
-  public PipelineConfig requireRunnable() {
-    requireValid();
-    if (!missingFiles.isEmpty()) {
-      String message = errorText(missingPaths());
-      throw switch (missingFiles.get(0).exitCode()) {
-        case DATA -> new DataException(message);
-        case CHECKPOINT -> new CheckpointException(message);
-        default -> new ConfigException(message);
-      };
-    }
-    return this;
-  }
-
-  private String errorText(List<String> lines) {
+  /** One line as it is, or "N problems in FILE:" and the lines indented. */
+  public String errorText(List<String> lines) {
     if (lines.size() == 1) {
       return lines.get(0);
     }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Loads a {@code pipeline.config} as the Object Detection API reads it: text-format parse, then
  * command-line overrides ({@code --set}, {@code --num_train_steps}), then the deprecation rules,
- * then semantic and file checks. The one entry point for every command that takes a config.
+ * then semantic checks (whether the files
+ * it names exist is {@code preflight.Preflight}'s step). The one entry point for every command that takes a config.
  */
 public final class PipelineConfigLoader {
   private PipelineConfigLoader() {}
@@ -73,12 +74,9 @@ public final class PipelineConfigLoader {
         new SourceLocator(source.toString(), TrainEvalPipelineConfig.getDescriptor(), parsed.locations());
     List<String> warnings = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    List<MissingFile> missing = new ArrayList<>();
     TrainEvalPipelineConfig effective = Deprecations.resolve(builder.build(), warnings);
     ConfigValidator.validate(effective, locator, problems);
-    ConfigPaths.check(effective, locator, missing);
-    return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems),
-        List.copyOf(missing));
+    return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems), locator);
   }
 
   private static boolean hasNoContent(String text) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * pipeline.config:12:5} as parse errors do. Fields set by {@code --set} or by defaults have no
  * location; then the path alone is named.
  */
-final class SourceLocator {
+public final class SourceLocator {
   private static final Pattern SEGMENT = Pattern.compile("(\\w+)(?:\\[(\\d+)\\])?");
 
   private final String sourceName;
@@ -29,7 +29,7 @@ final class SourceLocator {
    * {@code "file:line:col: path"} for a dotted path such as {@code train_config.batch_size} or
    * {@code eval_input_reader[0].label_map_path}, or {@code "file: path"} when it was not written.
    */
-  String where(String path) {
+  public String where(String path) {
     TextFormatParseLocation loc = locate(path);
     if (loc == null) {
       return sourceName + ": " + path;

@@ -9,7 +9,7 @@ import dev.finetune.data.pipeline.InputPipeline;
 import dev.finetune.data.pipeline.InputReaders;
 import dev.finetune.model.BuildMode;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.proto.EvalConfig;
 import dev.finetune.proto.InputReader;
 import dev.finetune.proto.TrainEvalPipelineConfig;

@@ -1,5 +1,6 @@
 package dev.finetune.model;
 
+
 import dev.finetune.data.DetectionBatch;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,8 @@ public interface Detector {
   /**
    * The inference outputs by name: {@code detection_boxes} [B,T,4] normalized [ymin,xmin,ymax,xmax],
    * {@code detection_scores} [B,T], {@code detection_classes} [B,T] label-map ids (from 1),
-   * {@code num_detections} [B].
+   * {@code num_detections} [B]; before NMS: {@code raw_detection_boxes} [B,A,4] decoded,
+   * {@code raw_detection_scores} [B,A,C+1] converted, background column first.
    */
   Map<String, Operand<TFloat32>> detections();
 
@@ -80,7 +82,10 @@ public interface Detector {
   /** The batch's images alone, for the detections: no target assignment. Any mode. */
   Feed imagesFeed(DetectionBatch batch);
 
-  /** The [0,255] float image placeholder [B,H,W,3] the feeds fill (the export signature's input). */
+  /**
+   * The [0,255] float image placeholder [B,H,W,3] the feeds fill; built with an image source
+   * (ModelBuilder), it reads that source when not fed.
+   */
   Operand<TFloat32> imageInput();
 
   /** Tensors fed for one run. */

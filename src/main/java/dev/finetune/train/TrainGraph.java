@@ -2,7 +2,7 @@ package dev.finetune.train;
 
 import dev.finetune.model.BuildMode;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.proto.TrainConfig;
 import dev.finetune.proto.TrainEvalPipelineConfig;

@@ -40,4 +40,15 @@ public record TrainSettings(
     boolean force,
     boolean allowEmptyRestore,
     int evalEveryN,
-    EvalSettings eval) {}
+    EvalSettings eval) {
+
+  /** Settings without in-process evaluation. */
+  public TrainSettings(Path modelDir, int checkpointEveryN, int maxToKeep, int logEveryN, long seed,
+      int intraOpThreads, int interOpThreads, int inputThreads, boolean useGpu,
+      boolean skipCorruptRecords, boolean recordSummaries, boolean dryRun, boolean force,
+      boolean allowEmptyRestore) {
+    this(modelDir, checkpointEveryN, maxToKeep, logEveryN, seed, intraOpThreads, interOpThreads,
+        inputThreads, useGpu, skipCorruptRecords, recordSummaries, dryRun, force, allowEmptyRestore,
+        0, null);
+  }
+}

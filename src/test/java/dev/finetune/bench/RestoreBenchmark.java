@@ -4,7 +4,7 @@ import dev.finetune.checkpoint.CheckpointReader;
 import dev.finetune.checkpoint.RestoreLoader;
 import dev.finetune.checkpoint.RestorePlan;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.model.ReferenceFixture;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.finetune.bench;
 
 import com.google.protobuf.TextFormat;
 import dev.finetune.data.DetectionBatch;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.RawMomentum;
 import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.proto.DetectionModel;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.finetune.data.DataException;
+import dev.finetune.preflight.Preflight;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +73,8 @@ class PipelineConfigLoaderTest {
     assertThat(c.warnings()).anySatisfy(w -> assertThat(w)
         .contains("train_config.from_detection_checkpoint is deprecated")
         .contains("fine_tune_checkpoint_type"));
-    assertThat(c.missingPaths()).hasSize(5).allSatisfy(m -> assertThat(m).contains("PATH_TO_BE_CONFIGURED"));
-    assertThat(c.missingPaths().get(0)).startsWith("pipeline.config:");
+    assertThat(Preflight.missingPaths(c)).hasSize(5).allSatisfy(m -> assertThat(m).contains("PATH_TO_BE_CONFIGURED"));
+    assertThat(Preflight.missingPaths(c).get(0)).startsWith("pipeline.config:");
   }
 
   @Test
@@ -266,10 +267,10 @@ class PipelineConfigLoaderTest {
         .replace("PATH_TO_BE_CONFIGURED/pet_label_map.pbtxt", dir + "/labels.pbtxt")
         .replace("PATH_TO_BE_CONFIGURED/pet_faces_val.record-?????-of-00010", dir + "/val.record");
     PipelineConfig c = parse(text);
-    assertThat(c.missingPaths()).singleElement().asString()
+    assertThat(Preflight.missingPaths(c)).singleElement().asString()
         .contains("eval_input_reader[0].tf_record_input_reader.input_path[0]")
         .contains("no record file matches");
-    assertThatThrownBy(c::requireRunnable).isInstanceOf(DataException.class).hasMessageContaining("val.record");
+    assertThatThrownBy(() -> Preflight.requireRunnable(c)).isInstanceOf(DataException.class).hasMessageContaining("val.record");
   }
 
   static int lineOf(String text, String needle) {

@@ -1,5 +1,7 @@
 package dev.finetune.model;
 
+import dev.finetune.model.builder.ModelBuilder;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.TextFormat;

@@ -2,6 +2,7 @@ package dev.finetune.model;
 
 import com.google.protobuf.TextFormat;
 import dev.finetune.Fixtures;
+import dev.finetune.Npy;
 import dev.finetune.proto.DetectionModel;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,10 @@
 package dev.finetune.model;
 
+import dev.finetune.model.builder.ModelBuilder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.Npy;
 import dev.finetune.checkpoint.CheckpointReader;
 import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.model.ssd.SsdNetwork;
@@ -24,6 +27,22 @@ import org.tensorflow.types.TFloat32;
  * and inputs (../shared/fixtures/odapi_reference).
  */
 class SsdReferenceTest {
+  /**
+   * Fixed bounds on max|ours - API| / max|API| per output. Measured once on the correct graph
+   * (2-core AVX-512 machine, TF Java 1.1.0): oneDNN on / off (TF_ENABLE_ONEDNN_OPTS=0) gave
+   * feature maps 0-5: 1.7e-5 / 1.2e-5, 3.8e-5 / 2.4e-5, 7.2e-5 / 4.6e-5, 1.3e-4 / 9.1e-5,
+   * 3.3e-4 / 2.0e-4, 3.8e-3 / 1.8e-3; box encodings 1.6e-4 / 9.2e-5; class predictions
+   * 1.5e-4 / 9.0e-5. Each bound is about twice the larger of the two (other CPUs round differently).
+   */
+  static final java.util.Map<String, Double> RELATIVE_TOLERANCE = java.util.Map.of(
+      "infer_feature_map_0.npy", 4e-5,
+      "infer_feature_map_1.npy", 8e-5,
+      "infer_feature_map_2.npy", 1.5e-4,
+      "infer_feature_map_3.npy", 3e-4,
+      "infer_feature_map_4.npy", 7e-4,
+      "infer_feature_map_5.npy", 8e-3,
+      "train_bnfrozen_box_encodings.npy", 3e-4,
+      "train_bnfrozen_class_predictions_with_background.npy", 3e-4);
 
   @Test
   void variableNamesAndShapesEqualTheApis() throws IOException {
@@ -84,10 +103,10 @@ class SsdReferenceTest {
         refs.add("train_bnfrozen_box_encodings.npy");
         refs.add("train_bnfrozen_class_predictions_with_background.npy");
         Operand<TFloat32> reg = b.model.losses().get("Loss/regularization_loss");
-        // The float32 noise floor of this network: how much each output moves when the input
-        // moves by about one float32 ulp. Random weights with batch norm calibrated on these very
-        // images make the deeper maps ill-conditioned (the 1×1 map amplifies rounding ~1000×), so
-        // the API's numbers can only be matched to within that floor.
+        // For information only: how much each output moves when the input moves by about one
+        // float32 ulp. Random weights with batch norm calibrated on these very images make the
+        // deeper maps ill-conditioned (the 1x1 map amplifies rounding ~1000x). The bounds below
+        // are fixed, not derived from this: a bug that makes the graph noisier must not widen them.
         float[] jittered = input.floats();
         java.util.Random rnd = new java.util.Random(3);
         for (int k = 0; k < jittered.length; k++) {
@@ -98,23 +117,24 @@ class SsdReferenceTest {
         try (TFloat32 x2 = TfTestUtil.tensor(input.shape(), jittered)) {
           moved = run(s, b, outs, x2);
         }
-        System.out.printf(Locale.ROOT, "%-52s %12s %12s %12s%n", "output (vs the API)", "max|diff|",
-            "rel", "1-ulp noise");
+        System.out.printf(Locale.ROOT, "%-52s %12s %12s %12s %12s%n", "output (vs the API)", "max|diff|",
+            "rel", "bound", "1-ulp noise");
         for (int i = 0; i < refs.size(); i++) {
           float[] ref = ReferenceFixture.npy(refs.get(i)).floats();
           float[] got = base.get(i);
           double rel = TfTestUtil.maxAbsDiff(got, ref) / TfTestUtil.maxAbs(ref);
           double noise = TfTestUtil.maxAbsDiff(got, moved.get(i)) / TfTestUtil.maxAbs(ref);
-          System.out.printf(Locale.ROOT, "%-52s %12.3g %12.3g %12.3g%n", refs.get(i),
-              TfTestUtil.maxAbsDiff(got, ref), rel, noise);
-          assertThat(rel).as(refs.get(i)).isLessThan(Math.max(1e-4, 2 * noise));
+          double bound = RELATIVE_TOLERANCE.get(refs.get(i));
+          System.out.printf(Locale.ROOT, "%-52s %12.3g %12.3g %12.3g %12.3g%n", refs.get(i),
+              TfTestUtil.maxAbsDiff(got, ref), rel, bound, noise);
+          assertThat(rel).as(refs.get(i)).isLessThan(bound);
         }
         try (Result res = s.runner().fetch(reg).run()) {
           float regLoss = TfTestUtil.floats(res.get(0))[0];
           double relReg = Math.abs(regLoss - 0.43853039) / 0.43853039;
           System.out.printf(Locale.ROOT, "%-52s %.8f vs 0.43853039, relative %.3g%n",
               "Loss/regularization_loss", regLoss, relReg);
-          assertThat(relReg).isLessThan(1e-5);
+          assertThat(relReg).isLessThan(2e-7); // measured 5.8e-8 (one float32 ulp), oneDNN on and off
         }
       }
     }

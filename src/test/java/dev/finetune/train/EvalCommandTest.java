@@ -26,7 +26,7 @@ import dev.finetune.eval.EvalResult;
 import dev.finetune.eval.EvalSettings;
 import dev.finetune.model.BuildMode;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -21,24 +21,15 @@ public final class PostProcessingBuilder {
       default -> throw new ConfigException(PATH + ".score_converter " + config.getScoreConverter()
           + " is not supported; supported: IDENTITY, SIGMOID, SOFTMAX");
     };
-    if (!(config.getLogitScale() > 0)) {
-      throw new ConfigException(PATH + ".logit_scale must be > 0, got " + config.getLogitScale());
-    }
     if (config.hasCalibrationConfig()) {
       throw new ConfigException(PATH + ".calibration_config is not supported; remove it");
     }
     BatchNonMaxSuppression n = config.getBatchNonMaxSuppression();
     String p = PATH + ".batch_non_max_suppression";
-    if (!(n.getIouThreshold() >= 0 && n.getIouThreshold() <= 1)) {
-      throw new ConfigException(p + ".iou_threshold must be in [0, 1], got " + n.getIouThreshold());
-    }
-    if (n.getMaxDetectionsPerClass() < 1) {
-      throw new ConfigException(p + ".max_detections_per_class must be >= 1, got "
-          + n.getMaxDetectionsPerClass());
-    }
-    if (n.getMaxDetectionsPerClass() > n.getMaxTotalDetections()) {
-      throw new ConfigException(p + ".max_detections_per_class (" + n.getMaxDetectionsPerClass()
-          + ") must not exceed max_total_detections (" + n.getMaxTotalDetections() + ")");
+    String problem = PostProcessor.Settings.problem(config.getLogitScale(), n.getIouThreshold(),
+        n.getMaxDetectionsPerClass(), n.getMaxTotalDetections());
+    if (problem != null) {
+      throw new ConfigException(PATH + "." + problem);
     }
     if (n.getSoftNmsSigma() < 0) {
       throw new ConfigException(p + ".soft_nms_sigma must be >= 0, got " + n.getSoftNmsSigma());

@@ -48,17 +48,33 @@ public final class PostProcessor {
       boolean changeCoordinateFrame) {
 
     public Settings {
-      if (!(iouThreshold >= 0f && iouThreshold <= 1f)) {
-        throw new IllegalArgumentException("iou_threshold " + iouThreshold + " is not in [0, 1]");
+      String problem = problem(logitScale, iouThreshold, maxDetectionsPerClass, maxTotalDetections);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
       }
-      if (maxDetectionsPerClass > maxTotalDetections) {
-        throw new IllegalArgumentException("max_detections_per_class (" + maxDetectionsPerClass
-            + ") must not exceed max_total_detections (" + maxTotalDetections + ")");
+    }
+
+    /**
+     * The one statement of the limits (the builder reports it with the config's field path): null
+     * when they hold, else what is wrong, naming the field under {@code post_processing}.
+     */
+    public static String problem(
+        float logitScale, float iouThreshold, int maxDetectionsPerClass, int maxTotalDetections) {
+      String nms = "batch_non_max_suppression.";
+      if (!(logitScale > 0)) {
+        return "logit_scale must be > 0, got " + logitScale;
+      }
+      if (!(iouThreshold >= 0f && iouThreshold <= 1f)) {
+        return nms + "iou_threshold must be in [0, 1], got " + iouThreshold;
       }
       if (maxDetectionsPerClass < 1) {
-        throw new IllegalArgumentException("max_detections_per_class must be >= 1, got "
-            + maxDetectionsPerClass);
+        return nms + "max_detections_per_class must be >= 1, got " + maxDetectionsPerClass;
       }
+      if (maxDetectionsPerClass > maxTotalDetections) {
+        return nms + "max_detections_per_class (" + maxDetectionsPerClass
+            + ") must not exceed max_total_detections (" + maxTotalDetections + ")";
+      }
+      return null;
     }
   }
 

@@ -60,7 +60,7 @@ public final class SsdModel implements Detector {
   private final Spec spec;
   private final int batchSize;
   private final VariableStore store;
-  private final Placeholder<TFloat32> images;
+  private final Operand<TFloat32> images;
   private final Operand<TFloat32> preprocessed;
   private final SsdNetwork.Forward trainForward;
   private final SsdNetwork.Forward inferForward;
@@ -86,6 +86,16 @@ public final class SsdModel implements Detector {
    *     inference forward pass and the detections
    */
   public SsdModel(Graph graph, Spec spec, int batchSize, long seed, BuildMode mode) {
+    this(graph, spec, batchSize, seed, mode, null);
+  }
+
+  /**
+   * As {@link #SsdModel(Graph, Spec, int, long, BuildMode)}, the images read from {@code
+   * imageSource} ([B,H,W,3] float [0,255], e.g. an exporter's decoded and resized input) unless
+   * {@code image_tensor} is fed; null: {@code image_tensor} is a plain placeholder.
+   */
+  public SsdModel(
+      Graph graph, Spec spec, int batchSize, long seed, BuildMode mode, Operand<TFloat32> imageSource) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
@@ -98,11 +108,11 @@ public final class SsdModel implements Detector {
     store = new VariableStore(scopes, seed);
     globalStep = store.globalStep();
 
+    Shape imageShape = Shape.of(batchSize, spec.imageHeight(), spec.imageWidth(), 3);
     images =
-        tf.withName("image_tensor")
-            .placeholder(
-                TFloat32.class,
-                Placeholder.shape(Shape.of(batchSize, spec.imageHeight(), spec.imageWidth(), 3)));
+        imageSource == null
+            ? tf.withName("image_tensor").placeholder(TFloat32.class, Placeholder.shape(imageShape))
+            : tf.withName("image_tensor").placeholderWithDefault(imageSource, imageShape);
     preprocessed =
         tf.withName("preprocessed_inputs")
             .identity(spec.featureExtractor().preprocess(scopes.at("Preprocessor"), images));
@@ -155,6 +165,8 @@ public final class SsdModel implements Detector {
     detections.put("detection_scores", d.scores());
     detections.put("detection_classes", d.classes());
     detections.put("num_detections", d.numDetections());
+    detections.put("raw_detection_boxes", d.rawBoxes());
+    detections.put("raw_detection_scores", d.rawScores());
   }
 
   private void buildLosses(Ops tf) {
@@ -195,8 +207,8 @@ public final class SsdModel implements Detector {
     return anchors;
   }
 
-  /** The [0,255] image placeholder {@code image_tensor} [B,H,W,3]. */
-  public Placeholder<TFloat32> images() {
+  /** The [0,255] image placeholder {@code image_tensor} [B,H,W,3] (with a default: see the constructor). */
+  public Operand<TFloat32> images() {
     return images;
   }
 

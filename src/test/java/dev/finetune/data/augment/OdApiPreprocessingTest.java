@@ -3,11 +3,9 @@ package dev.finetune.data.augment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetune.Fixtures;
+import dev.finetune.Npy;
 import dev.finetune.data.DetectionExample;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -59,12 +57,7 @@ class OdApiPreprocessingTest {
   }
 
   static float[] readNpyFloats(Path npy, int count) throws IOException {
-    byte[] all = Files.readAllBytes(npy);
-    int headerLength = (all[8] & 0xff) | (all[9] & 0xff) << 8;
-    ByteBuffer data = ByteBuffer.wrap(all, 10 + headerLength, count * 4)
-        .order(ByteOrder.LITTLE_ENDIAN);
-    float[] out = new float[count];
-    data.asFloatBuffer().get(out);
-    return out;
+    return java.util.Arrays.copyOf(Npy.read(npy).floats(), count);
   }
+
 }

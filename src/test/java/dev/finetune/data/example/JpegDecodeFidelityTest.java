@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetune.Fixtures;
 import dev.finetune.data.augment.Resize;
-import dev.finetune.model.Npy;
+import dev.finetune.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -107,6 +107,22 @@ class BuildersTest {
   }
 
   @Test
+  void postProcessingLimitsAreStatedOnceForTheConfigAndTheSettings() {
+    // The builder reports the settings' own rule, under the config's field path.
+    assertThatThrownBy(() -> PostProcessingBuilder.build(parse("batch_non_max_suppression {"
+        + " max_detections_per_class: 0 }", PostProcessing.newBuilder())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("model.ssd.post_processing.batch_non_max_suppression.max_detections_per_class"
+            + " must be >= 1, got 0");
+    assertThatThrownBy(() -> new PostProcessor.Settings(PostProcessor.ScoreConverter.SIGMOID, 1f, 0f,
+        0.5f, 0, 100, true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("batch_non_max_suppression.max_detections_per_class must be >= 1, got 0");
+    assertThatThrownBy(() -> new PostProcessor.Settings(PostProcessor.ScoreConverter.SIGMOID, -1f, 0f,
+        0.5f, 1, 100, true)).hasMessage("logit_scale must be > 0, got -1.0");
+  }
+
+  @Test
   void postProcessing() {
     PostProcessor.Settings s = PostProcessingBuilder.build(parse("batch_non_max_suppression {"
         + " score_threshold: 1e-8 iou_threshold: 0.6 max_detections_per_class: 100"

@@ -1,6 +1,7 @@
 package dev.finetune.model.core;
 
 import dev.finetune.Fixtures;
+import dev.finetune.Npy;
 import dev.finetune.data.DetectionBatch;
 import com.google.protobuf.TextFormat;
 import dev.finetune.model.ssd.AnchorGeneratorBuilder;

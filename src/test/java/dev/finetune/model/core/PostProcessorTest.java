@@ -3,6 +3,7 @@ package dev.finetune.model.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.finetune.Npy;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -53,13 +54,13 @@ class PostProcessorTest {
     int a = OdapiReference.ANCHORS;
     int c = OdapiReference.CLASSES + 1;
     PostProcessor pp = new PostProcessor(OdapiReference.postProcessingSettings(), OdapiReference.anchors(), FasterRcnnBoxCoder.standard());
-    float[][] out = runGraph(pp, box.data, cls.data, b, a, c);
-    float[] apiBoxes = OdapiReference.npy("infer_detection_boxes").data;
-    float[] apiScores = OdapiReference.npy("infer_detection_scores").data;
-    float[] apiClasses = OdapiReference.npy("infer_detection_classes").data;
-    float[] apiNum = OdapiReference.npy("infer_num_detections").data;
-    float[] apiRawBoxes = OdapiReference.npy("infer_raw_detection_boxes").data;
-    float[] apiRawScores = OdapiReference.npy("infer_raw_detection_scores").data;
+    float[][] out = runGraph(pp, box.floats(), cls.floats(), b, a, c);
+    float[] apiBoxes = OdapiReference.npy("infer_detection_boxes").floats();
+    float[] apiScores = OdapiReference.npy("infer_detection_scores").floats();
+    float[] apiClasses = OdapiReference.npy("infer_detection_classes").floats();
+    float[] apiNum = OdapiReference.npy("infer_num_detections").floats();
+    float[] apiRawBoxes = OdapiReference.npy("infer_raw_detection_boxes").floats();
+    float[] apiRawScores = OdapiReference.npy("infer_raw_detection_scores").floats();
     assertThat(out[3]).containsExactly(apiNum);
     int classMismatches = 0;
     for (int i = 0; i < apiClasses.length; i++) {

@@ -2,7 +2,7 @@ package dev.finetune.model.ssd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ReferenceFixture;
 import dev.finetune.proto.DetectionModel;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import com.google.protobuf.TextFormat;
 import dev.finetune.model.BuildMode;
 import dev.finetune.model.CheckpointType;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.proto.DetectionModel;
 import java.util.HashSet;

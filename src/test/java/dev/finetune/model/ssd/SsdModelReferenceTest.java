@@ -3,7 +3,7 @@ package dev.finetune.model.ssd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetune.data.DetectionBatch;
-import dev.finetune.model.Npy;
+import dev.finetune.Npy;
 import dev.finetune.model.ReferenceFixture;
 import dev.finetune.model.TfTestUtil;
 import dev.finetune.proto.DetectionModel;
@@ -32,11 +32,23 @@ class SsdModelReferenceTest {
           "Loss/regularization_loss", 0.43853039,
           "Loss/total_loss", 136.56569);
 
+  /**
+   * Relative bounds on |ours - API| / API per loss: measured (oneDNN on / off) localization
+   * 1.9e-6 / 6.5e-7, classification 2.2e-7 / 4.7e-7, regularization 5.8e-8 / 5.8e-8, total
+   * 2.2e-7 / 4.5e-7; each bound about twice to three times the larger.
+   */
+  static final Map<String, Double> LOSS_TOLERANCE =
+      Map.of(
+          "Loss/localization_loss", 5e-6,
+          "Loss/classification_loss", 1e-6,
+          "Loss/regularization_loss", 2e-7,
+          "Loss/total_loss", 1e-6);
+
   @Test
   void lossesAndDetectionsEqualTheApis() throws IOException {
     DetectionModel proto = SsdModelReferenceTestSupport.frozenBatchNorm(ReferenceFixture.model());
     try (Graph g = new Graph()) {
-      SsdModel model = (SsdModel) dev.finetune.model.ModelBuilder.build(proto, g, 2, 1);
+      SsdModel model = (SsdModel) dev.finetune.model.builder.ModelBuilder.build(proto, g, 2, 1);
       assertThat(model.updateOps()).isEmpty();
       for (String name :
           List.of("Loss/localization_loss", "Loss/classification_loss", "Loss/regularization_loss",
@@ -73,7 +85,7 @@ class SsdModelReferenceTest {
             double rel = Math.abs(got - API_LOSSES.get(n)) / API_LOSSES.get(n);
             System.out.printf(
                 Locale.ROOT, "%-28s %.7f vs API %.7f  relative %.3g%n", n, got, API_LOSSES.get(n), rel);
-            assertThat(rel).as(n).isLessThan(1e-3);
+            assertThat(rel).as(n).isLessThan(LOSS_TOLERANCE.get(n));
           }
           float[] boxes = TfTestUtil.floats(res.get(4));
           float[] scores = TfTestUtil.floats(res.get(5));
@@ -95,8 +107,9 @@ class SsdModelReferenceTest {
               TfTestUtil.maxAbsDiff(boxes, refBoxes), TfTestUtil.maxAbsDiff(scores, refScores),
               sameClass, classes.length);
           assertThat(sameClass).isEqualTo(classes.length);
-          assertThat(TfTestUtil.maxAbsDiff(boxes, refBoxes)).isLessThan(1e-4);
-          assertThat(TfTestUtil.maxAbsDiff(scores, refScores)).isLessThan(1e-4);
+          // Measured (oneDNN on / off): boxes 5.1e-6 / 4.4e-6, scores 1.2e-5 / 7.0e-6.
+          assertThat(TfTestUtil.maxAbsDiff(boxes, refBoxes)).isLessThan(2e-5);
+          assertThat(TfTestUtil.maxAbsDiff(scores, refScores)).isLessThan(3e-5);
         }
       }
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.TextFormat;
 import dev.finetune.data.DetectionBatch;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.RawMomentum;
 import dev.finetune.model.TfTestUtil;
 import dev.finetune.proto.DetectionModel;

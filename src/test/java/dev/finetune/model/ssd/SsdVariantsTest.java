@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.TextFormat;
 import dev.finetune.model.Detector;
-import dev.finetune.model.ModelBuilder;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.model.ModelVariable;
 import dev.finetune.proto.DetectionModel;
 import java.util.Map;
@@ -67,6 +67,72 @@ class SsdVariantsTest {
     try (Graph g = new Graph()) {
       SsdModel m = (SsdModel) ModelBuilder.build(b.build(), g, 1, 0);
       assertThat(m.anchors().anchorsPerLayer()).containsExactly(6 * 6 * 3, 3 * 3 * 4, 2 * 2 * 4, 1 * 4, 1 * 4, 1 * 4);
+    }
+  }
+
+  /**
+   * use_explicit_padding, numerically: slim's fixed_padding pads a 3x3 layer by (1, 1) whatever
+   * the size, then convolves VALID; TensorFlow's SAME pads an odd size by (1, 1) too (even sizes
+   * get (0, 1)). On a 65x65 input every stride-2 layer up to the third feature map sees an odd size
+   * (65, 33, 17, 9, 5, then 3 for the first extra layer), so those maps must equal the SAME-padded
+   * network's, a second computation through TensorFlow's own padding; the fourth map's layer sees
+   * 2x2, where the two must differ.
+   */
+  @Test
+  void explicitPaddingEqualsSamePaddingWhereTheyPadAlike() throws Exception {
+    String size = "ssd { image_resizer { fixed_shape_resizer { height: 65 width: 65 } } }";
+    float[] image = new float[2 * 65 * 65 * 3];
+    java.util.Random rnd = new java.util.Random(5);
+    for (int i = 0; i < image.length; i++) {
+      image[i] = rnd.nextFloat() * 2 - 1;
+    }
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("explicit-padding");
+    String prefix = dir.resolve("model.ckpt").toString();
+    java.util.List<float[]> same = featureMaps(size, image, prefix, true);
+    java.util.List<float[]> explicit =
+        featureMaps(size + " ssd { feature_extractor { use_explicit_padding: true } }", image, prefix, false);
+    for (int i = 0; i < 3; i++) {
+      assertThat(explicit.get(i)).as("feature map " + i).hasSameSizeAs(same.get(i));
+      assertThat(dev.finetune.model.TfTestUtil.maxAbsDiff(explicit.get(i), same.get(i)))
+          .as("feature map " + i).isLessThan(1e-5 * dev.finetune.model.TfTestUtil.maxAbs(same.get(i)));
+    }
+    assertThat(dev.finetune.model.TfTestUtil.maxAbsDiff(explicit.get(3), same.get(3)))
+        .as("feature map 3 (2x2 input: padded differently)")
+        .isGreaterThan(1e-3 * dev.finetune.model.TfTestUtil.maxAbs(same.get(3)));
+  }
+
+  /**
+   * The six feature maps for {@code image} (already preprocessed), batch norm frozen; {@code save}
+   * writes the initialized weights to {@code prefix}, else they are restored from it, so both
+   * networks share every weight.
+   */
+  private static java.util.List<float[]> featureMaps(String overrides, float[] image, String prefix,
+      boolean save) throws Exception {
+    DetectionModel.Builder b = DetectionModel.newBuilder();
+    TextFormat.merge(SsdOverfitTest.CONFIG, b);
+    TextFormat.merge(overrides, b);
+    DetectionModel config = SsdModelReferenceTestSupport.frozenBatchNorm(b.build());
+    try (Graph g = new Graph();
+        org.tensorflow.Session s = new org.tensorflow.Session(g);
+        org.tensorflow.types.TFloat32 x =
+            dev.finetune.model.TfTestUtil.tensor(new long[] {2, 65, 65, 3}, image)) {
+      SsdModel m = (SsdModel) ModelBuilder.build(config, g, 2, 0);
+      java.util.List<ModelVariable> vars = m.variables();
+      if (save) {
+        dev.finetune.model.TfTestUtil.initialize(s, vars);
+        s.save(prefix);
+      } else {
+        dev.finetune.model.TfTestUtil.restore(s, org.tensorflow.op.Ops.create(g), vars, prefix);
+      }
+      org.tensorflow.Session.Runner r = s.runner().feed(m.preprocessedInputs(), x);
+      m.trainingForward().featureMaps().forEach(r::fetch);
+      java.util.List<float[]> out = new java.util.ArrayList<>();
+      try (org.tensorflow.Result res = r.run()) {
+        for (int i = 0; i < res.size(); i++) {
+          out.add(dev.finetune.model.TfTestUtil.floats(res.get(i)));
+        }
+      }
+      return out;
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.finetune.config;
+package dev.finetune.preflight;
 
 import dev.finetune.ExitCode;
 

@@ -1,6 +1,10 @@
-package dev.finetune.model;
+package dev.finetune.model.builder;
+
+import dev.finetune.model.BuildMode;
+import dev.finetune.model.Detector;
 
 import dev.finetune.config.ConfigException;
+import dev.finetune.config.ModelConfigs;
 import dev.finetune.model.backbone.FeatureExtractorBuilder;
 import dev.finetune.model.backbone.FeatureExtractor;
 import dev.finetune.model.core.BoxCoderBuilder;
@@ -18,6 +22,8 @@ import dev.finetune.proto.Ssd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
 
 /** {@code model { ... }} → the {@link Detector} it describes, built into a graph. */
 public final class ModelBuilder {
@@ -41,7 +47,17 @@ public final class ModelBuilder {
    */
   public static Detector build(
       DetectionModel config, Graph graph, int batchSize, long seed, BuildMode mode) {
-    return new SsdModel(graph, spec(config), batchSize, seed, mode);
+    return build(config, graph, batchSize, seed, mode, null);
+  }
+
+  /**
+   * @param imageSource the [B,H,W,3] float [0,255] images the model reads when its {@code
+   *     image_tensor} is not fed (an exporter's resized input); null for a plain placeholder
+   */
+  public static Detector build(
+      DetectionModel config, Graph graph, int batchSize, long seed, BuildMode mode,
+      Operand<TFloat32> imageSource) {
+    return new SsdModel(graph, spec(config), batchSize, seed, mode, imageSource);
   }
 
   /**
@@ -102,32 +118,6 @@ public final class ModelBuilder {
 
   /** The [height, width] of the images the model is built for, from {@code image_resizer}. */
   static int[] imageSize(ImageResizer resizer) {
-    String at = "model.ssd.image_resizer";
-    return switch (resizer.getImageResizerOneofCase()) {
-      case FIXED_SHAPE_RESIZER -> {
-        var f = resizer.getFixedShapeResizer();
-        if (f.getHeight() < 1 || f.getWidth() < 1) {
-          throw new ConfigException(
-              at + ".fixed_shape_resizer: height " + f.getHeight() + " and width " + f.getWidth()
-                  + " must be at least 1");
-        }
-        yield new int[] {f.getHeight(), f.getWidth()};
-      }
-      case KEEP_ASPECT_RATIO_RESIZER -> {
-        var k = resizer.getKeepAspectRatioResizer();
-        if (!k.getPadToMaxDimension()) {
-          throw new ConfigException(
-              at + ".keep_aspect_ratio_resizer: supported only with pad_to_max_dimension: true"
-                  + " (batches need one image size); or use fixed_shape_resizer");
-        }
-        yield new int[] {k.getMaxDimension(), k.getMaxDimension()};
-      }
-      case IMAGERESIZERONEOF_NOT_SET -> throw new ConfigException(
-          at + ": not set; set fixed_shape_resizer { height: 300 width: 300 }");
-      default -> throw new ConfigException(
-          at + "." + resizer.getImageResizerOneofCase().name().toLowerCase()
-              + " is not supported yet; supported: fixed_shape_resizer, keep_aspect_ratio_resizer"
-              + " with pad_to_max_dimension");
-    };
+    return ModelConfigs.fixedImageSize(resizer, "model.ssd.image_resizer");
   }
 }

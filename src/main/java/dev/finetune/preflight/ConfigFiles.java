@@ -1,10 +1,12 @@
-package dev.finetune.config;
+package dev.finetune.preflight;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.finetune.ExitCode;
 import dev.finetune.checkpoint.CheckpointException;
 import dev.finetune.checkpoint.CheckpointLocator;
+import dev.finetune.config.SourceLocator;
+import dev.finetune.config.UserPaths;
 import dev.finetune.data.DataException;
 import dev.finetune.data.tfrecord.InputPaths;
 import dev.finetune.proto.InputReader;
@@ -19,10 +21,10 @@ import java.util.Map;
  * checkpoint. A missing file is a warning for validate_config and an error when training starts;
  * a {@code PATH_TO_BE_CONFIGURED} placeholder left from a stock config is named as such.
  */
-final class ConfigPaths {
+final class ConfigFiles {
   static final String PLACEHOLDER = "PATH_TO_BE_CONFIGURED";
 
-  private ConfigPaths() {}
+  private ConfigFiles() {}
 
   /** Adds one entry per missing file to {@code missing}, placeholders first. */
   static void check(TrainEvalPipelineConfig config, SourceLocator locator, List<MissingFile> missing) {

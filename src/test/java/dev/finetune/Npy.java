@@ -1,4 +1,4 @@
-package dev.finetune.model;
+package dev.finetune;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A reader for NumPy's .npy format (little-endian float32 / int arrays, C order). */
+/**
+ * The tests' one reader of NumPy's .npy format (the reference arrays in ../shared/fixtures):
+ * C order, little-endian; {@link #floats()} for float32 ({@code <f4}).
+ */
 public record Npy(long[] shape, String dtype, ByteBuffer data) {
 
   public static Npy read(Path file) throws IOException {
@@ -40,11 +43,21 @@ public record Npy(long[] shape, String dtype, ByteBuffer data) {
     return new Npy(shape, d.group(1), b.slice().order(ByteOrder.LITTLE_ENDIAN));
   }
 
+  /** The number of elements the shape holds. */
+  public long size() {
+    return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+  }
+
+  /** The values, row-major; the file must be float32 and hold exactly {@link #size()} of them. */
   public float[] floats() {
     if (!dtype.equals("<f4")) {
       throw new IllegalStateException("dtype " + dtype + " is not <f4");
     }
-    float[] out = new float[data.remaining() / 4];
+    if (data.remaining() / 4 < size()) {
+      throw new IllegalStateException("the data holds " + data.remaining() / 4 + " floats, the shape "
+          + Arrays.toString(shape) + " needs " + size());
+    }
+    float[] out = new float[(int) size()];
     data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
     return out;
   }
