@@ -164,6 +164,59 @@ public final class RestoreLoader {
     return targets.size();
   }
 
+  /**
+   * Loads from another checkpoint than the one the loader was built for, without adding ops: the
+   * evaluator restores each new checkpoint of a run into the same graph.
+   *
+   * @param planForIt the plan made against {@code checkpoint}; it must restore the same source keys
+   *     into the same variables with the same dtypes as this loader's plan (see {@link #accepts})
+   * @throws IllegalArgumentException when it does not
+   */
+  public int load(Session session, CheckpointReader checkpoint, RestorePlan planForIt) {
+    if (!accepts(planForIt)) {
+      throw new IllegalArgumentException(
+          "the plan for " + planForIt.checkpointPrefix() + " restores other keys than the plan this"
+              + " loader was built for (" + plan.checkpointPrefix() + ")");
+    }
+    if (!checkpoint.prefix().equals(planForIt.checkpointPrefix())) {
+      throw new IllegalArgumentException(
+          "the plan was made for " + planForIt.checkpointPrefix() + ", not " + checkpoint.prefix());
+    }
+    if (targets.isEmpty()) {
+      return 0;
+    }
+    try {
+      if (method == Method.RESTORE_V2) {
+        runRestoreV2(session, checkpoint);
+      } else {
+        runFeeds(session, checkpoint);
+      }
+    } catch (TensorFlowException ex) {
+      throw new CheckpointException(
+          "restoring " + targets.size() + " variables from " + checkpoint.prefix() + " failed: "
+              + ex.getMessage(), ex);
+    }
+    return targets.size();
+  }
+
+  /** Whether {@code other} restores exactly what this loader's ops assign (same keys, variables, dtypes). */
+  public boolean accepts(RestorePlan other) {
+    List<Entry> mine = plan.restored();
+    List<Entry> theirs = other.restored();
+    if (mine.size() != theirs.size()) {
+      return false;
+    }
+    for (int i = 0; i < mine.size(); i++) {
+      Entry a = mine.get(i);
+      Entry b = theirs.get(i);
+      if (!a.name().equals(b.name()) || !a.sourceKey().equals(b.sourceKey())
+          || !a.checkpointDtype().equals(b.checkpointDtype())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void runFeeds(Session session, CheckpointReader checkpoint) {
     int start = 0;
     while (start < targets.size()) {

@@ -74,6 +74,22 @@ final class TrainOptions {
   int sample1OfNEvalOnTrainExamples;
 
   @Option(
+      names = "--best_metric",
+      paramLabel = "NAME",
+      description = "Keep a copy of the best checkpoint by this metric (higher is better) in"
+          + " model_dir/best/ (default: DetectionBoxes_Precision/mAP, or the Pascal mAP when only"
+          + " pascal_voc_detection_metrics are computed).")
+  String bestMetric;
+
+  @Option(
+      names = "--eval_every_n",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "While training, evaluate the newest checkpoint every N steps and at the end, in"
+          + " this process; make N a multiple of --checkpoint_every_n. 0: off (default: ${DEFAULT-VALUE}).")
+  int evalEveryN;
+
+  @Option(
       names = "--record_summaries",
       negatable = true,
       defaultValue = "true",

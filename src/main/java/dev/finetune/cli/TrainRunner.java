@@ -6,11 +6,16 @@ import dev.finetune.config.ConfigException;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
+import dev.finetune.eval.BestCheckpoint;
+import dev.finetune.eval.CheckpointEvaluator;
+import dev.finetune.eval.EvalSettings;
+import dev.finetune.eval.EvaluationLoop;
 import dev.finetune.preflight.Preflight;
 import dev.finetune.train.StopSignal;
 import dev.finetune.train.TrainSettings;
 import dev.finetune.train.TrainingRun;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,27 +54,55 @@ final class TrainRunner {
     }
     log.info("Pipeline config {}:\n{}", config.source(),
         String.join("\n", ConfigSummary.lines(config.proto())));
+    requireAtLeast(1, options.logEveryN, "--log_every_n");
+    requireAtLeast(0, options.intraOpThreads, "--intra_op_threads");
+    requireAtLeast(0, options.interOpThreads, "--inter_op_threads");
+    requireAtLeast(0, options.evalEveryN, "--eval_every_n");
+    int cores = Runtime.getRuntime().availableProcessors();
+    int inputThreads = options.inputThreads == null ? cores : options.inputThreads;
+    requireAtLeast(1, inputThreads, "--input_threads");
     if (options.checkpointDir != null) {
-      throw new FinetuneException(ExitCode.INTERNAL, "evaluation (--checkpoint_dir) is not available"
-          + " in this build yet: the evaluator has not landed. Training works: drop --checkpoint_dir.");
+      return evaluate(config, evalSettings(inputThreads));
     }
     String device = options.device.toLowerCase(java.util.Locale.ROOT);
     if (!device.equals("cpu") && !device.equals("gpu")) {
       throw new ConfigException("--device: '" + options.device + "' is not cpu or gpu");
     }
-    requireAtLeast(1, options.logEveryN, "--log_every_n");
-    requireAtLeast(0, options.intraOpThreads, "--intra_op_threads");
-    requireAtLeast(0, options.interOpThreads, "--inter_op_threads");
-    int cores = Runtime.getRuntime().availableProcessors();
-    int inputThreads = options.inputThreads == null ? cores : options.inputThreads;
-    requireAtLeast(1, inputThreads, "--input_threads");
+    if (options.evalEveryN > 0 && options.evalEveryN % options.checkpointEveryN != 0) {
+      log.warn("--eval_every_n {} is not a multiple of --checkpoint_every_n {}: each evaluation takes"
+          + " the newest checkpoint saved by then", options.evalEveryN, options.checkpointEveryN);
+    }
     TrainSettings settings = new TrainSettings(
         options.modelDir, options.checkpointEveryN, options.checkpointMaxToKeep, options.logEveryN,
         options.seed, options.intraOpThreads, options.interOpThreads, inputThreads,
         device.equals("gpu"), options.skipCorruptRecords, options.recordSummaries, options.dryRun,
-        options.force, options.allowEmptyRestore);
+        options.force, options.allowEmptyRestore, options.evalEveryN,
+        options.evalEveryN > 0 ? evalSettings(inputThreads) : null);
     PrintStream terminal = System.console() != null ? System.out : null;
     return new TrainingRun(config, settings, terminal, StopSignal.onSignals()).run().code();
+  }
+
+  private EvalSettings evalSettings(int inputThreads) {
+    return new EvalSettings(options.modelDir.toAbsolutePath().normalize(), options.evalTrainingData,
+        options.evalTrainingData ? options.sample1OfNEvalOnTrainExamples : options.sample1OfNEvalExamples,
+        inputThreads, options.intraOpThreads, options.interOpThreads, options.bestMetric);
+  }
+
+  /** model_main.py with --checkpoint_dir: evaluate checkpoints instead of training. */
+  private int evaluate(PipelineConfig config, EvalSettings settings) {
+    Duration timeout = Duration.ofSeconds(options.evalTimeout);
+    EvaluationLoop.Options loop = new EvaluationLoop.Options(options.checkpointDir,
+        config.proto().getTrainConfig().getNumSteps(), options.runOnce, timeout,
+        EvaluationLoop.Options.defaultPoll(timeout));
+    StopSignal stop = StopSignal.onSignals();
+    try (CheckpointEvaluator evaluator = new CheckpointEvaluator(config.proto(), settings)) {
+      EvaluationLoop.Outcome outcome = new EvaluationLoop(evaluator,
+          new BestCheckpoint(settings.modelDir(), settings.bestMetric()), loop, stop::requested).run();
+      return (outcome.end() == EvaluationLoop.End.STOPPED ? ExitCode.INTERRUPTED : ExitCode.OK).code();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCode.INTERRUPTED.code();
+    }
   }
 
   private static void requireAtLeast(int min, int value, String flag) {

@@ -16,6 +16,11 @@ package dev.finetune.data;
  *       otherwise); 0 in padding rows.
  *   <li>{@code numBoxes}: [batchSize], real boxes per image.
  *   <li>{@code sourceIds}: [batchSize], the records' image/source_id (or filename), for eval and logs.
+ *   <li>{@code originalHeights} / {@code originalWidths}: [batchSize], each image's size as decoded,
+ *       before augmentation and resizing: evaluation scales normalized boxes to pixels of the
+ *       original image with it (the API's original_image_spatial_shape).
+ *   <li>{@code difficult} / {@code isCrowd}: [batchSize, maxBoxes], the records' flags (false in
+ *       padding rows), for the Pascal VOC and COCO evaluators.
  * </ul>
  */
 public record DetectionBatch(
@@ -28,7 +33,19 @@ public record DetectionBatch(
     int[] classes,
     float[] weights,
     int[] numBoxes,
-    String[] sourceIds) {
+    String[] sourceIds,
+    int[] originalHeights,
+    int[] originalWidths,
+    boolean[] difficult,
+    boolean[] isCrowd) {
+
+  /** A batch without evaluation extras: original sizes are the batch's, flags all false. */
+  public DetectionBatch(int batchSize, int height, int width, int maxBoxes, float[] images,
+      float[] boxes, int[] classes, float[] weights, int[] numBoxes, String[] sourceIds) {
+    this(batchSize, height, width, maxBoxes, images, boxes, classes, weights, numBoxes, sourceIds,
+        filled(batchSize, height), filled(batchSize, width), new boolean[batchSize * maxBoxes],
+        new boolean[batchSize * maxBoxes]);
+  }
 
   public DetectionBatch {
     check(images.length == (long) batchSize * height * width * 3, "images");
@@ -37,6 +54,16 @@ public record DetectionBatch(
     check(weights.length == batchSize * maxBoxes, "weights");
     check(numBoxes.length == batchSize, "numBoxes");
     check(sourceIds.length == batchSize, "sourceIds");
+    check(originalHeights.length == batchSize, "originalHeights");
+    check(originalWidths.length == batchSize, "originalWidths");
+    check(difficult.length == batchSize * maxBoxes, "difficult");
+    check(isCrowd.length == batchSize * maxBoxes, "isCrowd");
+  }
+
+  private static int[] filled(int n, int value) {
+    int[] out = new int[n];
+    java.util.Arrays.fill(out, value);
+    return out;
   }
 
   private static void check(boolean ok, String what) {

@@ -1,5 +1,6 @@
 package dev.finetune.train;
 
+import dev.finetune.eval.EvalSettings;
 import java.nio.file.Path;
 
 /**
@@ -20,6 +21,8 @@ import java.nio.file.Path;
  * @param dryRun print the plan (restore, trainable set) and stop before training
  * @param force resume even though the model config changed
  * @param allowEmptyRestore train even when the fine-tune checkpoint restores nothing
+ * @param evalEveryN evaluate the newest checkpoint every N steps and at the end (0: off)
+ * @param eval how those evaluations run (null when evalEveryN is 0)
  */
 public record TrainSettings(
     Path modelDir,
@@ -35,4 +38,17 @@ public record TrainSettings(
     boolean recordSummaries,
     boolean dryRun,
     boolean force,
-    boolean allowEmptyRestore) {}
+    boolean allowEmptyRestore,
+    int evalEveryN,
+    EvalSettings eval) {
+
+  /** Settings without in-process evaluation. */
+  public TrainSettings(Path modelDir, int checkpointEveryN, int maxToKeep, int logEveryN, long seed,
+      int intraOpThreads, int interOpThreads, int inputThreads, boolean useGpu,
+      boolean skipCorruptRecords, boolean recordSummaries, boolean dryRun, boolean force,
+      boolean allowEmptyRestore) {
+    this(modelDir, checkpointEveryN, maxToKeep, logEveryN, seed, intraOpThreads, interOpThreads,
+        inputThreads, useGpu, skipCorruptRecords, recordSummaries, dryRun, force, allowEmptyRestore,
+        0, null);
+  }
+}

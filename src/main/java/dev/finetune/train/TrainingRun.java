@@ -167,6 +167,9 @@ public final class TrainingRun {
         CheckpointHook checkpointHook =
             new CheckpointHook(checkpoints, session, settings.checkpointEveryN(), seeds);
         hooks.add(checkpointHook);
+        if (settings.evalEveryN() > 0) { // after the checkpoint hook: evaluates what it just saved
+          hooks.add(new EvalHook(proto, settings.eval(), checkpointHook, settings.evalEveryN()));
+        }
         LOG.info("Training steps {} to {} (batch {}, {} input threads, checkpoints every {} steps in {})",
             startStep + 1, lastStep > 0 ? Long.toString(lastStep) : "stopped", trainGraph.model().batchSize(),
             settings.inputThreads(), settings.checkpointEveryN(), modelDir);

@@ -24,7 +24,11 @@ final class BatchAssembler {
     this.stats = stats;
   }
 
-  DetectionBatch assemble(List<DetectionExample> examples) {
+  /** An example after its transforms, with the size it had as decoded (before them). */
+  record Prepared(DetectionExample example, int originalHeight, int originalWidth) {}
+
+  DetectionBatch assemble(List<Prepared> prepared) {
+    List<DetectionExample> examples = prepared.stream().map(Prepared::example).toList();
     int b = examples.size();
     DetectionExample first = examples.get(0);
     int h = first.height();
@@ -36,6 +40,10 @@ final class BatchAssembler {
     float[] weights = new float[b * maxBoxes];
     int[] numBoxes = new int[b];
     String[] sourceIds = new String[b];
+    int[] originalHeights = new int[b];
+    int[] originalWidths = new int[b];
+    boolean[] difficult = new boolean[b * maxBoxes];
+    boolean[] isCrowd = new boolean[b * maxBoxes];
     for (int i = 0; i < b; i++) {
       DetectionExample ex = examples.get(i);
       if (ex.height() != h || ex.width() != w) {
@@ -62,11 +70,16 @@ final class BatchAssembler {
       System.arraycopy(ex.boxes(), 0, boxes, i * maxBoxes * 4, kept * 4);
       System.arraycopy(ex.classes(), 0, classes, i * maxBoxes, kept);
       System.arraycopy(ex.weights(), 0, weights, i * maxBoxes, kept);
+      System.arraycopy(ex.difficult(), 0, difficult, i * maxBoxes, kept);
+      System.arraycopy(ex.isCrowd(), 0, isCrowd, i * maxBoxes, kept);
       numBoxes[i] = kept;
       sourceIds[i] = ex.sourceId();
+      originalHeights[i] = prepared.get(i).originalHeight();
+      originalWidths[i] = prepared.get(i).originalWidth();
     }
     stats.examples.addAndGet(b);
     stats.batches.incrementAndGet();
-    return new DetectionBatch(b, h, w, maxBoxes, images, boxes, classes, weights, numBoxes, sourceIds);
+    return new DetectionBatch(b, h, w, maxBoxes, images, boxes, classes, weights, numBoxes, sourceIds,
+        originalHeights, originalWidths, difficult, isCrowd);
   }
 }

@@ -54,7 +54,7 @@ public final class InputPipeline implements AutoCloseable {
   private boolean finished;
 
   /** A record handed to a worker, in stream order. */
-  private record Pending(long epoch, long index, Future<DetectionExample> result) {
+  private record Pending(long epoch, long index, Future<BatchAssembler.Prepared> result) {
     static final Pending END = new Pending(-1, -1, CompletableFuture.completedFuture(null));
   }
 
@@ -150,7 +150,7 @@ public final class InputPipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      CompletableFuture<DetectionExample> failed = new CompletableFuture<>();
+      CompletableFuture<BatchAssembler.Prepared> failed = new CompletableFuture<>();
       failed.completeExceptionally(t);
       try {
         inFlight.put(new Pending(-1, -1, failed));
@@ -161,12 +161,12 @@ public final class InputPipeline implements AutoCloseable {
   }
 
   /** Parses, decodes and transforms one record; null when it is unusable and skipping is on. */
-  private DetectionExample prepare(RecordStream.Item item) {
+  private BatchAssembler.Prepared prepare(RecordStream.Item item) {
     try {
       Annotations a = decoder.annotations(item.record());
       DetectionExample ex = ExampleDecoder.decode(item.record(), a);
       Random rng = new Random(Seeds.of(seed, Seeds.EXAMPLE, item.epoch(), item.index()));
-      return transform.apply(ex, rng);
+      return new BatchAssembler.Prepared(transform.apply(ex, rng), ex.height(), ex.width());
     } catch (DataException e) {
       if (!options.skipCorruptRecords()) {
         throw e;
@@ -179,12 +179,12 @@ public final class InputPipeline implements AutoCloseable {
 
   private void assemble() {
     BatchAssembler batches = new BatchAssembler(options.maxNumberOfBoxes(), stats);
-    List<DetectionExample> pending = new ArrayList<>(batchSize);
+    List<BatchAssembler.Prepared> pending = new ArrayList<>(batchSize);
     PipelinePosition after = position;
     try {
       while (!closed) {
         Pending p = inFlight.take();
-        DetectionExample ex;
+        BatchAssembler.Prepared ex;
         try {
           ex = p.result().get();
         } catch (ExecutionException e) {

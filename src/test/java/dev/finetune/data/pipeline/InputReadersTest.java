@@ -115,6 +115,9 @@ class InputReadersTest {
     assertThat(eval).hasSize(2).allSatisfy(b -> assertThat(b.height()).isEqualTo(8));
     assertThat(eval.get(1).batchSize()).as("the last partial batch is kept").isEqualTo(1);
     assertThat(eval.get(0).sourceIds()).containsExactly("eval_000000", "eval_000001");
+    assertThat(eval.get(0).originalHeights()).as("the size as decoded, before the resizer")
+        .containsExactly(16, 16);
+    assertThat(eval.get(0).originalWidths()).containsExactly(24, 24);
     List<DetectionBatch> again = drain(InputReaders.forEvaluation(c, 0, false, 0, 2, 1).seed(9).open());
     assertThat(again.get(0).images()).as("no random step: the seed changes nothing")
         .containsExactly(eval.get(0).images());
