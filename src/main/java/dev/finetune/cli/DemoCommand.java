@@ -10,6 +10,8 @@ import dev.finetune.data.example.ImageCodec;
 import dev.finetune.data.tfrecord.TfRecord;
 import dev.finetune.data.tfrecord.TfRecordReader;
 import dev.finetune.data.tools.DemoDataset;
+import dev.finetune.eval.CheckpointEvaluator;
+import dev.finetune.eval.EvalSettings;
 import dev.finetune.export.InferenceRunner;
 import dev.finetune.export.SavedModelDetector;
 import dev.finetune.export.SavedModelExporter;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -129,8 +132,22 @@ final class DemoCommand implements Callable<Integer> {
       return trained.code();
     }
 
+    out.println("5. Evaluation on the " + numEval + " evaluation images, before and after fine-tuning:");
+    out.flush();
+    Path latest = CheckpointLocator.latestCheckpoint(runDir).orElseThrow();
+    try (CheckpointEvaluator evaluator = new CheckpointEvaluator(proto,
+        new EvalSettings(runDir, false, 0, cores, 0, 0, null))) {
+      Map<String, Double> before = evaluator.evaluate(checkpoint, 0).metrics();
+      Map<String, Double> after = evaluator.evaluate(latest).metrics();
+      for (String metric : List.of("DetectionBoxes_Precision/mAP", "DetectionBoxes_Precision/mAP@.50IOU",
+          "DetectionBoxes_Recall/AR@100")) {
+        out.printf(Locale.ROOT, "   %-38s before %.3f   after %.3f%n", metric,
+            before.getOrDefault(metric, Double.NaN), after.getOrDefault(metric, Double.NaN));
+      }
+    }
+
     Path exported = root.resolve("exported");
-    out.println("5. Export: a SavedModel in " + exported);
+    out.println("6. Export: a SavedModel in " + exported);
     SavedModelExporter.export(proto, configFile.getFileName().toString(), runDir, exported, true);
 
     Path images = root.resolve("eval_images");
@@ -139,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
     try (SavedModelDetector detector = SavedModelDetector.load(exported)) {
       new InferenceRunner(detector, DemoDataset.labelMap(), 0.3f).run(sample, drawn);
     }
-    out.println("6. Detections on " + sample.size() + " evaluation images (score >= 0.3), drawn in " + drawn);
+    out.println("7. Detections on " + sample.size() + " evaluation images (score >= 0.3), drawn in " + drawn);
     out.println();
     out.println("Look at: " + drawn + "/*.png; the losses with: tensorboard --logdir " + runDir);
     out.println("Fine-tune on your own data: finetune create_tfrecord --from csv|voc|coco ..., then"
