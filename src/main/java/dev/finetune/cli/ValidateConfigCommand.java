@@ -1,22 +1,31 @@
 package dev.finetune.cli;
 
 import dev.finetune.ExitCode;
+import dev.finetune.FinetuneException;
+import dev.finetune.checkpoint.CheckpointReader;
+import dev.finetune.checkpoint.RestoreReport;
 import dev.finetune.config.ConfigException;
 import dev.finetune.config.ConfigSummary;
 import dev.finetune.config.PipelineConfig;
 import dev.finetune.config.PipelineConfigLoader;
+import dev.finetune.model.BuildMode;
+import dev.finetune.model.Detector;
+import dev.finetune.model.builder.ModelBuilder;
 import dev.finetune.preflight.Preflight;
+import dev.finetune.proto.TrainConfig;
+import dev.finetune.train.FineTuneStart;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tensorflow.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code finetune validate_config PATH}: parses and checks a pipeline config and prints what it will
@@ -94,9 +103,29 @@ final class ValidateConfigCommand implements Callable<Integer> {
       out.println("Valid for the Object Detection API, but not supported by finetune yet (training"
           + " refuses it):");
       unsupported.forEach(u -> out.println("  - " + u));
+    } else {
+      printRestorePlan(out, config);
     }
     out.println("The config is valid.");
     return ExitCode.OK.code();
+  }
+
+  /**
+   * What the fine-tune checkpoint would restore (the trainer's plan, summary line), when it exists:
+   * builds the model's variables, reads only the checkpoint's index.
+   */
+  private static void printRestorePlan(PrintWriter out, PipelineConfig config) {
+    TrainConfig train = config.proto().getTrainConfig();
+    if (train.getFineTuneCheckpoint().isEmpty()) {
+      return;
+    }
+    try (CheckpointReader reader = CheckpointReader.open(Path.of(train.getFineTuneCheckpoint()));
+        Graph graph = new Graph()) {
+      Detector model = ModelBuilder.build(config.proto().getModel(), graph, 1, 0, BuildMode.INFERENCE);
+      out.println("Restore plan: " + RestoreReport.of(FineTuneStart.planFor(model, train, reader)).summary());
+    } catch (FinetuneException e) {
+      out.println("Restore plan: " + e.getMessage());
+    }
   }
 
   /** One line per file (its problems below it), then "N valid, M invalid". */
