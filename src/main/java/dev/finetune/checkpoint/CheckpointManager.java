@@ -37,6 +37,7 @@ public final class CheckpointManager {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointManager.class);
   public static final String PREFIX = "model.ckpt";
   public static final String SIDE_FILE_SUFFIX = ".trainer.json";
+  private static final String STAGING = ".saving-";
 
   private final Path dir;
   private final int maxToKeep;
@@ -57,6 +58,7 @@ public final class CheckpointManager {
     this.maxToKeep = maxToKeep;
     this.keepEveryNHours = keepEveryNHours;
     this.lastPreservedTime = System.currentTimeMillis() / 1000.0;
+    removeStaleStaging();
     CheckpointState.read(this.dir).ifPresent(s -> {
       for (Path p : s.all(this.dir)) {
         if (Files.exists(index(p))) {
@@ -71,6 +73,21 @@ public final class CheckpointManager {
 
   public Path dir() {
     return dir;
+  }
+
+  /** Staging folders left by a save that was killed: never part of a checkpoint, safe to remove. */
+  private void removeStaleStaging() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : files.filter(p -> p.getFileName().toString().startsWith(STAGING)).toList()) {
+        LOG.info("removing {}, left by an interrupted save", p.getFileName());
+        deleteTree(p);
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list {}: {}", dir, e.getMessage());
+    }
   }
 
   /** The newest complete checkpoint named by the state file, if any. */
@@ -113,7 +130,7 @@ public final class CheckpointManager {
     Path staging = null;
     try {
       Files.createDirectories(dir);
-      staging = Files.createTempDirectory(dir, ".saving-" + step + "-");
+      staging = Files.createTempDirectory(dir, STAGING + step + "-");
       Path staged = staging.resolve(prefix.getFileName().toString());
       try {
         session.save(staged.toString());
