@@ -372,7 +372,8 @@ for ((i = 1; i <= KILLS; i++)); do
     save)
       wait_for_line "$log" "Step $((start + 1)) per-step" 300
       deadline=$((SECONDS + 20))
-      while alive && ((SECONDS < deadline)) && ! compgen -G "$md/.saving-*" >/dev/null; do sleep 0.002; done
+      # A new staging folder (earlier kills may have left some).
+      while alive && ((SECONDS < deadline)) && (( $(count_staging "$md") <= staging_before )); do sleep 0.002; done
       what="once a save's staging folder appeared" ;;
   esac
   kill -9 "$pid" 2>/dev/null
