@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.SessionLog;
 import org.tensorflow.proto.Summary;
 
 /**
@@ -24,21 +27,38 @@ import org.tensorflow.proto.Summary;
 public final class EventFileWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventFileWriter.class);
 
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
   private final Path file;
   private OutputStream out;
 
   public EventFileWriter(Path dir) throws IOException {
     Files.createDirectories(dir);
     double now = System.currentTimeMillis() / 1000.0;
-    String name = String.format(Locale.ROOT, "events.out.tfevents.%d.%s", (long) now, host());
+    // time, host, pid and a counter, as TensorFlow names them: two writers never share a file
+    String name = String.format(Locale.ROOT, "events.out.tfevents.%d.%s.%d.%d", (long) now, host(),
+        ProcessHandle.current().pid(), COUNTER.incrementAndGet());
     this.file = dir.resolve(name);
-    this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+    this.out = new BufferedOutputStream(
+        Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16);
     write(Event.newBuilder().setWallTime(now).setFileVersion("brain.Event:2").build());
     flush();
   }
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * Marks a (re)start at {@code step}: TensorBoard then drops the points at and after it from
+   * earlier files, so the steps a resumed run repeats after a crash are not shown twice.
+   */
+  public void sessionStart(long step) {
+    write(Event.newBuilder()
+        .setWallTime(System.currentTimeMillis() / 1000.0)
+        .setStep(step)
+        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START))
+        .build());
   }
 
   public void scalar(long step, String tag, double value) {

@@ -36,6 +36,7 @@ final class SummaryHook implements TrainHook {
   public void beforeTrain(long startStep, long lastStep) {
     runStartStep = intervalStartStep = startStep;
     intervalStartNanos = System.nanoTime();
+    writer.sessionStart(startStep + 1);
   }
 
   @Override
