@@ -75,18 +75,32 @@ public final class CheckpointManager {
     return dir;
   }
 
-  /** Staging folders left by a save that was killed: never part of a checkpoint, safe to remove. */
+  /**
+   * What a killed save or deletion leaves: staging folders, and data or side files of a
+   * {@code model.ckpt-N} without its index (the index is moved in last and deleted first, so such
+   * files never belong to a complete checkpoint). Safe to remove: one trainer writes a model_dir.
+   */
   private void removeStaleStaging() {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : files.filter(p -> p.getFileName().toString().startsWith(STAGING)).toList()) {
-        LOG.info("removing {}, left by an interrupted save", p.getFileName());
-        deleteTree(p);
+      for (Path p : files.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(STAGING)) {
+          LOG.info("removing {}, left by an interrupted save", name);
+          deleteTree(p);
+        } else if (name.startsWith(PREFIX + "-") && !name.endsWith(".index")) {
+          int end = name.contains(".data-") ? name.indexOf(".data-")
+              : name.endsWith(SIDE_FILE_SUFFIX) ? name.length() - SIDE_FILE_SUFFIX.length() : -1;
+          if (end > 0 && !Files.exists(dir.resolve(name.substring(0, end) + ".index"))) {
+            LOG.info("removing {}, left by an interrupted save or deletion", name);
+            Files.deleteIfExists(p);
+          }
+        }
       }
     } catch (IOException e) {
-      LOG.debug("cannot list {}: {}", dir, e.getMessage());
+      LOG.debug("cannot clean up {}: {}", dir, e.getMessage());
     }
   }
 

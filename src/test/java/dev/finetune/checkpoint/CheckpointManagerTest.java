@@ -20,6 +20,8 @@ class CheckpointManagerTest {
   void savesRotatesKeepsSideFilesAndCleansUpAKilledSave(@TempDir Path dir) throws Exception {
     Path stale = Files.createDirectories(dir.resolve(".saving-7-123"));
     Files.writeString(stale.resolve("model.ckpt-7.index"), "half");
+    Path orphanData = Files.writeString(dir.resolve("model.ckpt-5.data-00000-of-00001"), "x");
+    Path orphanSide = Files.writeString(dir.resolve("model.ckpt-5.trainer.json"), "{}");
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Variable<TFloat32> v = tf.withName("v").variable(Shape.of(2), TFloat32.class);
@@ -28,6 +30,8 @@ class CheckpointManagerTest {
         s.run(init);
         CheckpointManager m = new CheckpointManager(dir, 2, 0);
         assertThat(stale).doesNotExist();
+        assertThat(orphanData).doesNotExist();
+        assertThat(orphanSide).doesNotExist();
         for (long step : List.of(1L, 2L, 3L)) {
           m.save(s, step, "{\"step\": " + step + "}");
         }
