@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +113,16 @@ public final class CheckpointManager {
   /** The prefix a checkpoint of {@code step} gets. */
   public Path prefixFor(long step) {
     return dir.resolve(PREFIX + "-" + step);
+  }
+
+  /** The step of a checkpoint named {@code <anything>-<step>}, as TF1 names them; empty otherwise. */
+  public static OptionalLong stepOf(Path prefix) {
+    String name = prefix.getFileName().toString();
+    try {
+      return OptionalLong.of(Long.parseLong(name.substring(name.lastIndexOf('-') + 1)));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   public static Path sideFile(Path prefix) {

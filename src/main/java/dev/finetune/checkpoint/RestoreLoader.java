@@ -142,26 +142,7 @@ public final class RestoreLoader {
    * @throws CheckpointException when a value cannot be read (corrupt data) or assigned
    */
   public int load(Session session, CheckpointReader checkpoint) {
-    // RESTORE_V2 reads checkpoint.prefix() inside TensorFlow; FEED reads values through the reader.
-    if (!checkpoint.prefix().equals(plan.checkpointPrefix())) {
-      throw new IllegalArgumentException(
-          "the plan was made for " + plan.checkpointPrefix() + ", not " + checkpoint.prefix());
-    }
-    if (targets.isEmpty()) {
-      return 0;
-    }
-    try {
-      if (method == Method.RESTORE_V2) {
-        runRestoreV2(session, checkpoint);
-      } else {
-        runFeeds(session, checkpoint);
-      }
-    } catch (TensorFlowException ex) {
-      throw new CheckpointException(
-          "restoring " + targets.size() + " variables from " + checkpoint.prefix() + " failed: "
-              + ex.getMessage(), ex);
-    }
-    return targets.size();
+    return load(session, checkpoint, plan);
   }
 
   /**
@@ -173,7 +154,8 @@ public final class RestoreLoader {
    * @throws IllegalArgumentException when it does not
    */
   public int load(Session session, CheckpointReader checkpoint, RestorePlan planForIt) {
-    if (!accepts(planForIt)) {
+    // RESTORE_V2 reads checkpoint.prefix() inside TensorFlow; FEED reads values through the reader.
+    if (planForIt != plan && !accepts(planForIt)) {
       throw new IllegalArgumentException(
           "the plan for " + planForIt.checkpointPrefix() + " restores other keys than the plan this"
               + " loader was built for (" + plan.checkpointPrefix() + ")");

@@ -63,6 +63,9 @@ public final class Cli {
               + " the JVM more heap with FINETUNE_JAVA_OPTS=-Xmx16g.");
       return ExitCode.INTERNAL.code();
     }
+    if (ex instanceof java.io.UncheckedIOException unchecked) {
+      ex = unchecked.getCause(); // file-system errors reported from code that cannot throw IOException
+    }
     if (ex instanceof java.io.IOException io) {
       err.println("finetune: error: " + describeIo(io));
       if (verbose) {

@@ -1,6 +1,7 @@
 package dev.finetune.eval;
 
 import dev.finetune.checkpoint.CheckpointException;
+import dev.finetune.checkpoint.CheckpointManager;
 import dev.finetune.config.ModelConfigs;
 import dev.finetune.data.DataException;
 import dev.finetune.data.DetectionBatch;
@@ -200,14 +201,9 @@ public final class CheckpointEvaluator implements AutoCloseable {
 
   /** The step of a checkpoint named {@code <anything>-<step>}, as TF1 checkpoints are. */
   public static long stepOf(Path prefix) {
-    String name = prefix.getFileName().toString();
-    int dash = name.lastIndexOf('-');
-    try {
-      return Long.parseLong(name.substring(dash + 1));
-    } catch (RuntimeException e) {
-      throw new CheckpointException("cannot tell the step of checkpoint " + prefix
-          + ": evaluation expects a name ending in -<step>, such as model.ckpt-1200");
-    }
+    return CheckpointManager.stepOf(prefix).orElseThrow(() -> new CheckpointException(
+        "cannot tell the step of checkpoint " + prefix
+            + ": evaluation expects a name ending in -<step>, such as model.ckpt-1200"));
   }
 
   public Detector model() {

@@ -2,6 +2,7 @@ package dev.finetune.train;
 
 import com.google.protobuf.TextFormat;
 import dev.finetune.ExitCode;
+import dev.finetune.FinetuneException;
 import dev.finetune.checkpoint.CheckpointException;
 import dev.finetune.checkpoint.CheckpointLocator;
 import dev.finetune.checkpoint.CheckpointManager;
@@ -88,6 +89,9 @@ public final class TrainingRun {
           train.getFineTuneCheckpointType(),
           train.getLoadAllDetectionCheckpointVars() ? ", load_all_detection_checkpoint_vars" : "");
     }
+    if (!settings.dryRun()) {
+      createModelDir(modelDir); // first: a bad --model_dir fails before the graph is built
+    }
     ResumeState.Seeds seeds =
         resume != null ? resume.seeds() : new ResumeState.Seeds(settings.seed(), settings.seed());
 
@@ -107,7 +111,6 @@ public final class TrainingRun {
           LOG.info("--dry_run: stopping before training; nothing was written");
           return ExitCode.OK;
         }
-        createModelDir(modelDir);
         if (resume == null) {
           writeEffectiveConfig(modelDir, proto);
         }
@@ -209,14 +212,8 @@ public final class TrainingRun {
   }
 
   private static long stepOf(Path prefix) {
-    String name = prefix.getFileName().toString();
-    int dash = name.lastIndexOf('-');
-    try {
-      return Long.parseLong(name.substring(dash + 1));
-    } catch (RuntimeException e) {
-      throw new CheckpointException("cannot tell the step of " + prefix + ": resume expects"
-          + " model.ckpt-<step>");
-    }
+    return CheckpointManager.stepOf(prefix).orElseThrow(() -> new CheckpointException(
+        "cannot tell the step of " + prefix + ": resume expects model.ckpt-<step>"));
   }
 
   private void restoreForResume(Session session, Path prefix) {
@@ -286,7 +283,9 @@ public final class TrainingRun {
     try {
       Files.createDirectories(modelDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create --model_dir " + modelDir + ": " + e.getMessage(), e);
+      throw new FinetuneException(ExitCode.IO, "cannot create --model_dir " + modelDir + " ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + "); choose a folder you can"
+          + " write to.", e);
     }
   }
 
