@@ -44,21 +44,22 @@ class SsdMobileNetV2ReferenceTest {
   static final int VARIABLES = 324;
 
   /**
-   * Fixed bounds on max|ours - API| / max|API| per output, each about three times what was
-   * measured on the correct graph (2-core AVX-512 machine, TF Java 1.1.0, oneDNN on): feature maps
-   * 0-5: 1.6e-6, 1.2e-6, 1.0e-6, 9.3e-7, 8.5e-7, 6.9e-7; box encodings 1.4e-6; class
-   * predictions 1.1e-6.
+   * Fixed bounds on max|ours - API| / max|API| per output, each about 2.5 times what was measured
+   * on the correct graph (2-core AVX-512 machine, TF Java 1.1.0, oneDNN on): feature maps 0-5:
+   * 1.3e-5, 3.3e-5, 5.2e-5, 7.2e-5, 2.1e-4, 2.4e-3; box encodings 2.0e-4; class predictions
+   * 1.4e-4. As for MobileNet V1 (SsdReferenceTest), float32 rounding grows with depth, most in the
+   * 1×1 map; the losses and detections below agree to 1e-6.
    */
   static final Map<String, Double> RELATIVE_TOLERANCE =
       Map.of(
-          "infer_feature_map_0.npy", 5e-6,
-          "infer_feature_map_1.npy", 4e-6,
-          "infer_feature_map_2.npy", 3e-6,
-          "infer_feature_map_3.npy", 3e-6,
-          "infer_feature_map_4.npy", 3e-6,
-          "infer_feature_map_5.npy", 3e-6,
-          "train_bnfrozen_box_encodings.npy", 5e-6,
-          "train_bnfrozen_class_predictions_with_background.npy", 4e-6);
+          "infer_feature_map_0.npy", 3e-5,
+          "infer_feature_map_1.npy", 8e-5,
+          "infer_feature_map_2.npy", 1.3e-4,
+          "infer_feature_map_3.npy", 1.8e-4,
+          "infer_feature_map_4.npy", 5e-4,
+          "infer_feature_map_5.npy", 6e-3,
+          "train_bnfrozen_box_encodings.npy", 5e-4,
+          "train_bnfrozen_class_predictions_with_background.npy", 3.5e-4);
 
   /** summary.json / the bundle's README: losses with batch norm frozen, and training. */
   static final Map<String, Double> BNFROZEN_LOSSES =
@@ -75,8 +76,12 @@ class SsdMobileNetV2ReferenceTest {
           "Loss/regularization_loss", 0.30783215,
           "Loss/total_loss", 143.58521);
 
-  /** Relative bound per loss (measured: at most 1.5e-6, the localization loss). */
-  static final double LOSS_TOLERANCE = 5e-6;
+  /**
+   * Relative bound per loss. Measured: batch norm frozen 1.4e-6 (localization), 9.8e-7, 5.4e-9,
+   * 9.7e-7; training 6.0e-7, 7.6e-7, 5.4e-9, 7.8e-7 (it was 5.6e-5 on the localization loss while
+   * training batch norm used the fused kernel, see SlimLayers).
+   */
+  static final double LOSS_TOLERANCE = 4e-6;
 
   static Path dir() {
     return Fixtures.get(BUNDLE);
