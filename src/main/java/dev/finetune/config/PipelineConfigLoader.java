@@ -75,6 +75,7 @@ public final class PipelineConfigLoader {
     List<String> warnings = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     TrainEvalPipelineConfig effective = Deprecations.resolve(builder.build(), warnings);
+    GraphRewriterNotice.warn(effective, warnings);
     ConfigValidator.validate(effective, locator, problems);
     return new PipelineConfig(effective, source, List.copyOf(warnings), List.copyOf(problems), locator);
   }

@@ -6,10 +6,9 @@ import java.util.Collections;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -179,25 +178,25 @@ public final class SlimLayers {
       return tf.math.add(
           tf.math.mul(x, inv), tf.math.sub(beta, tf.math.mul(movingMean, inv)));
     }
-    Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.of(new float[0]));
-    FusedBatchNorm<TFloat32, TFloat32> bn =
-        tf.nn.fusedBatchNorm(
-            x, gamma, beta, empty, empty,
-            FusedBatchNorm.epsilon(p.epsilon()), FusedBatchNorm.isTraining(true));
-    // The fused kernel returns the variance with Bessel's correction; slim's non-fused batch norm
-    // (what the API's MobileNet feature extractor forces) averages the biased one.
-    Operand<TInt32> xs = tf.shape(x);
-    Operand<TFloat32> n =
-        tf.dtypes.cast(
-            tf.reduceProd(tf.gather(xs, tf.constant(new int[] {0, 1, 2}), tf.constant(0)), tf.constant(0)),
-            TFloat32.class);
-    Operand<TFloat32> biased =
-        tf.math.mul(bn.batchVariance(), tf.math.div(tf.math.sub(n, tf.constant(1f)), n));
+    // slim's non-fused form (the API's MobileNet extractors build it): tf.nn.moments, the mean
+    // then the mean squared difference from it (the biased variance), then the same affine form as
+    // inference. The fused kernel computes the variance in another order: 5e-5 relative on the
+    // losses of the API's reference runs instead of 6e-7.
+    Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
+    Operand<TFloat32> mean = tf.math.mean(x, axes, Mean.keepDims(true));
+    Operand<TFloat32> variance =
+        tf.math.mean(
+            tf.math.squaredDifference(x, tf.stopGradient(mean)), axes, Mean.keepDims(true));
+    Operand<TInt32> vector = tf.constant(new int[] {depth});
+    Operand<TFloat32> batchMean = tf.reshape(mean, vector);
+    Operand<TFloat32> biased = tf.reshape(variance, vector);
+    Operand<TFloat32> inv =
+        tf.math.mul(tf.math.rsqrt(tf.math.add(biased, tf.constant(p.epsilon()))), gamma);
     float rate = (float) (1.0 - (double) p.decay());
-    updateOps.add(movingAverage(tf, ModelScopes.join(scope, "moving_mean"), movingMean, bn.batchMean(), rate));
+    updateOps.add(movingAverage(tf, ModelScopes.join(scope, "moving_mean"), movingMean, batchMean, rate));
     updateOps.add(
         movingAverage(tf, ModelScopes.join(scope, "moving_variance"), movingVariance, biased, rate));
-    return bn.y();
+    return tf.math.add(tf.math.mul(x, inv), tf.math.sub(beta, tf.math.mul(batchMean, inv)));
   }
 
   private Op movingAverage(

@@ -49,10 +49,10 @@ class ModelBuilderTest {
     assertThatThrownBy(() -> build(neg.build()))
         .hasMessageContaining("model.ssd.feature_extractor.depth_multiplier: -1.0 must be greater than 0");
     DetectionModel.Builder type = tiny.toBuilder();
-    type.getSsdBuilder().getFeatureExtractorBuilder().setType("ssd_mobilenet_v2");
+    type.getSsdBuilder().getFeatureExtractorBuilder().setType("ssd_inception_v2");
     assertThatThrownBy(() -> build(type.build()))
-        .hasMessageContaining("model.ssd.feature_extractor.type: 'ssd_mobilenet_v2' is not supported yet;"
-            + " supported: ssd_mobilenet_v1");
+        .hasMessageContaining("model.ssd.feature_extractor.type: 'ssd_inception_v2' is not supported yet;"
+            + " supported: ssd_mobilenet_v1, ssd_mobilenet_v2, ssd_mobilenet_v2_keras");
     DetectionModel.Builder small = tiny.toBuilder();
     small.getSsdBuilder().getImageResizerBuilder().getFixedShapeResizerBuilder().setHeight(32);
     assertThatThrownBy(() -> build(small.build()))

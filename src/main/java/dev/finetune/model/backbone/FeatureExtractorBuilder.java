@@ -14,7 +14,10 @@ public final class FeatureExtractorBuilder {
   static final String AT = "model.ssd.feature_extractor";
 
   private static final Map<String, Function<SsdFeatureExtractor, FeatureExtractor>> BY_TYPE =
-      Map.of(SsdMobileNetV1FeatureExtractor.TYPE, SsdMobileNetV1FeatureExtractor::fromConfig);
+      Map.of(
+          SsdMobileNetV1FeatureExtractor.TYPE, SsdMobileNetV1FeatureExtractor::fromConfig,
+          SsdMobileNetV2FeatureExtractor.TYPE, SsdMobileNetV2FeatureExtractor::fromConfig,
+          SsdMobileNetV2FeatureExtractor.KERAS_TYPE, SsdMobileNetV2FeatureExtractor::fromKerasConfig);
 
   /** The types finetune builds, sorted. */
   public static final List<String> SUPPORTED = BY_TYPE.keySet().stream().sorted().toList();

@@ -28,7 +28,8 @@ import org.tensorflow.types.TFloat32;
 /** {@code model { ... }} → the {@link Detector} it describes, built into a graph. */
 public final class ModelBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(ModelBuilder.class);
-  static final String SUPPORTED = "ssd with feature_extractor.type ssd_mobilenet_v1";
+  static final String SUPPORTED =
+      "ssd with feature_extractor.type " + String.join(", ", FeatureExtractorBuilder.SUPPORTED);
 
   private ModelBuilder() {}
 

@@ -172,8 +172,9 @@ public final class PostProcessor {
         Operand<TBool> valid = s.math.less(selRange, nms.validOutputs());
         scores.add(s.select(valid, nms.selectedScores(), s.fill(s.constant(new int[] {maxSel}), minusOne)));
       }
-      Operand<TInt32> allIndices = s.concat(indices, s.constant(0));
-      Operand<TFloat32> allScores = s.concat(scores, s.constant(0));
+      // ConcatV2 needs two inputs or more: a one-class model (FaceSSD) has one list.
+      Operand<TInt32> allIndices = indices.size() == 1 ? indices.get(0) : s.concat(indices, s.constant(0));
+      Operand<TFloat32> allScores = scores.size() == 1 ? scores.get(0) : s.concat(scores, s.constant(0));
       TopK<TFloat32, TInt32> sorted = s.nn.topK(allScores, s.constant(candidates), new TopK.Options[] {TopK.sorted(true)});
       Operand<TInt32> order = sorted.indices();
       Operand<TFloat32> sortedBoxes = s.gather(boxes, s.gather(allIndices, order, s.constant(0)),

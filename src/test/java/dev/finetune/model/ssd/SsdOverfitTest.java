@@ -38,8 +38,23 @@ class SsdOverfitTest {
 
   @Test
   void lossFallsAndDetectionsLandOnTheObjects() throws Exception {
+    overfit(CONFIG);
+  }
+
+  /** The same tiny model as SSDLite: MobileNet V2 with depthwise extra layers and predictor. */
+  @Test
+  void ssdliteMobileNetV2OverfitsToo() throws Exception {
+    String ssdlite =
+        CONFIG
+            .replace("type: \"ssd_mobilenet_v1\"", "type: \"ssd_mobilenet_v2\" use_depthwise: true")
+            .replace("kernel_size: 1", "kernel_size: 3 use_depthwise: true");
+    assertThat(ssdlite).contains("ssd_mobilenet_v2").contains("kernel_size: 3 use_depthwise: true");
+    overfit(ssdlite);
+  }
+
+  private void overfit(String config) throws Exception {
     DetectionModel.Builder b = DetectionModel.newBuilder();
-    TextFormat.merge(CONFIG, b);
+    TextFormat.merge(config, b);
     DetectionBatch batch = syntheticBatch();
     try (Graph g = new Graph()) {
       SsdModel model = (SsdModel) ModelBuilder.build(b.build(), g, BATCH, 7);
@@ -64,7 +79,8 @@ class SsdOverfitTest {
               first = last;
             }
           }
-          System.out.printf("overfit: total loss %.4f at step 0, %.4f after 150 steps%n", first, last);
+          System.out.printf(config.contains("v2") ? "overfit V2:" : "overfit:");
+          System.out.printf(" total loss %.4f at step 0, %.4f after 150 steps%n", first, last);
           assertThat(last).isLessThan(first / 10);
           Session.Runner r = feed.into(s.runner());
           r.fetch(model.detections().get("detection_boxes"));
