@@ -6,11 +6,13 @@
 # About 10-30 minutes on 2 cores. Same seed, same data and initial weights; the trained values
 # vary in the last bits from run to run (TensorFlow's multi-threaded reductions).
 #
-#   scripts/make_demo_checkpoint.sh [--work DIR] [--seed N] [--num_train N] [--num_steps N]
-# DIR (default target/demo-pretrain) keeps the data, the run (TensorBoard: DIR/pretrain/run) and the log.
+#   scripts/make_demo_checkpoint.sh [--work DIR] [--output DIR] [--seed N] [--num_train N] [--num_steps N]
+# --work (default target/demo-pretrain) keeps the data, the run (TensorBoard: WORK/pretrain/run) and
+# the logs; --output (default src/main/resources/demo/pretrained) receives model.ckpt.*.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$here/target/demo-pretrain"
+resource="$here/src/main/resources/demo/pretrained"
 seed=1
 num_train=1000
 num_steps=""
@@ -20,17 +22,18 @@ while [[ $# -gt 0 ]]; do
     --seed) seed="$2"; shift 2 ;;
     --num_train) num_train="$2"; shift 2 ;;
     --num_steps) num_steps="$2"; shift 2 ;;
-    *) echo "usage: $0 [--work DIR] [--seed N] [--num_train N] [--num_steps N]" >&2; exit 2 ;;
+    --output) resource="$2"; shift 2 ;;
+    *) echo "usage: $0 [--work DIR] [--output DIR] [--seed N] [--num_train N] [--num_steps N]" >&2; exit 2 ;;
   esac
 done
 finetune="$here/scripts/finetune"
 config="$here/configs/ssd_mobilenet_v1_demo_pretrain.config"
-resource="$here/src/main/resources/demo/pretrained"
 steps=()
 [[ -n "$num_steps" ]] && steps=(--num_train_steps "$num_steps")
 
 rm -rf "$work/pretrain"
-mkdir -p "$work"
+mkdir -p "$work" "$resource"
+resource="$(cd "$resource" && pwd)"
 cd "$work"   # the config's paths (pretrain/...) are relative to it
 echo "== 1. task A data: $num_train training and 50 evaluation images (seed $seed)"
 "$finetune" make_demo_data --task pretrain --output pretrain/data --num_train "$num_train" --num_eval 50 --seed "$seed"
