@@ -11,8 +11,9 @@ rounds="${2:-2}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$here/scripts/finetune" make_demo_data --output "$work/data" --num_train 64 --num_eval 4 --size 320 >/dev/null
-sed -e "s#finetune-demo/data#$work/data#g" -e '/fine_tune_checkpoint/d' \
-  "$here/configs/ssd_mobilenet_v1_demo.config" > "$work/pipeline.config"
+# The demo's pretraining config: no fine_tune_checkpoint, no freeze rules of its own.
+sed -e "s#\"pretrain/data/#\"$work/data/#g" \
+  "$here/configs/ssd_mobilenet_v1_demo_pretrain.config" > "$work/pipeline.config"
 common=(--pipeline_config_path "$work/pipeline.config" --num_train_steps "$steps" --log_every_n 1
   --checkpoint_every_n 100000 --record_summaries=false
   --set model.ssd.feature_extractor.depth_multiplier=1.0

@@ -20,9 +20,11 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Write a synthetic shapes detection dataset (TFRecords + label map) to try finetune with.",
-      "Write a synthetic detection dataset: circles, squares and triangles of several sizes and colours,"
-          + " some overlapping, on textured backgrounds, as JPEG tf.train.Example records"
-          + " (train.record, eval.record) plus label_map.pbtxt. The same --seed gives the same files."
+      "Write a synthetic detection dataset: shapes of several sizes and colours, some overlapping,"
+          + " on textured backgrounds, as JPEG tf.train.Example records (train.record, eval.record)"
+          + " plus label_map.pbtxt. --task pretrain (the default): circle, square, triangle, the"
+          + " task the demo's starting checkpoint learnt; --task finetune: circle, triangle, star,"
+          + " cross, the task finetune demo fine-tunes it on. The same --seed gives the same files."
     })
 final class MakeDemoDataCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,6 +51,11 @@ final class MakeDemoDataCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--task", paramLabel = "TASK", defaultValue = "pretrain",
+      description = "Which shapes: pretrain (circle, square, triangle) or finetune (circle, triangle,"
+          + " star, cross) (default: ${DEFAULT-VALUE}).")
+  DemoDataset.Task task;
+
   @Override
   public Integer call() throws IOException {
     int w = width != null ? width : size;
@@ -59,10 +66,10 @@ final class MakeDemoDataCommand implements Callable<Integer> {
     }
     Path dir = UserPaths.resolve(output);
     long start = System.nanoTime();
-    DemoDataset.write(dir, numTrain, numEval, w, h, seed);
+    DemoDataset.write(dir, task, numTrain, numEval, w, h, seed);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Wrote %d training and %d evaluation images (%dx%d, classes %s) in %.1f s:%n",
-        numTrain, numEval, w, h, String.join(", ", DemoDataset.CLASSES), (System.nanoTime() - start) / 1e9);
+        numTrain, numEval, w, h, String.join(", ", task.classes()), (System.nanoTime() - start) / 1e9);
     out.println("  " + dir.resolve(DemoDataset.TRAIN));
     out.println("  " + dir.resolve(DemoDataset.EVAL));
     out.println("  " + dir.resolve(DemoDataset.LABEL_MAP));
