@@ -1,9 +1,11 @@
 package dev.finetune.util;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.regex.Pattern;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.DeviceSpec;
@@ -30,10 +32,20 @@ import org.tensorflow.op.Scope;
 public final class GraphOps {
   private GraphOps() {}
 
-  /** The root {@link Ops} of {@code graph} (ops without a name prefix). */
+  /** Each graph's root scope: as TF Java's {@code Ops.create(graph)}, every call shares it. */
+  private static final Map<Graph, Scope> ROOTS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * The root {@link Ops} of {@code graph} (ops without a name prefix). Calls for one graph share
+   * their counters, as TF Java's {@code Ops.create(graph)} share the graph's base scope (a second
+   * {@code withSubScope("Loss")} from the root gives {@code Loss_1}); they do not share them with
+   * TF Java's base scope, so a scope name opened through both may repeat (its ops still get unique
+   * names).
+   */
   public static Ops create(Graph graph) {
-    return Ops.create(new ScopeCarrier(new FastScope(graph, new Names(graph, null, null, new HashMap<>()),
-        List.of(), DeviceSpec.newBuilder().build(), false)));
+    Scope root = ROOTS.computeIfAbsent(graph, g -> new FastScope(g,
+        new Names(g, null, null, new HashMap<>()), List.of(), DeviceSpec.newBuilder().build(), false));
+    return Ops.create(new ScopeCarrier(root));
   }
 
   /** TF Java's op and scope names: "[A-Za-z0-9.][A-Za-z0-9_.\\-]*". */
