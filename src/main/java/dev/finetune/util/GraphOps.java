@@ -1,11 +1,9 @@
 package dev.finetune.util;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.regex.Pattern;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.DeviceSpec;
@@ -32,26 +30,24 @@ import org.tensorflow.op.Scope;
 public final class GraphOps {
   private GraphOps() {}
 
-  /** Each graph's root scope: as TF Java's {@code Ops.create(graph)}, every call shares it. */
-  private static final Map<Graph, Scope> ROOTS = Collections.synchronizedMap(new WeakHashMap<>());
-
   /**
-   * The root {@link Ops} of {@code graph} (ops without a name prefix). Calls for one graph share
-   * their counters, as TF Java's {@code Ops.create(graph)} share the graph's base scope (a second
-   * {@code withSubScope("Loss")} from the root gives {@code Loss_1}); they do not share them with
-   * TF Java's base scope, so a scope name opened through both may repeat (its ops still get unique
-   * names).
+   * The root {@link Ops} of {@code graph} (ops without a name prefix). Its names come from the
+   * graph's base scope, as those of TF Java's {@code Ops.create(graph)}: both can be used on one
+   * graph (a second {@code withSubScope("Loss")} from either root gives {@code Loss_1}).
    */
   public static Ops create(Graph graph) {
-    Scope root = ROOTS.computeIfAbsent(graph, g -> new FastScope(g,
-        new Names(g, null, null, new HashMap<>()), List.of(), DeviceSpec.newBuilder().build(), false));
-    return Ops.create(new ScopeCarrier(root));
+    return Ops.create(new ScopeCarrier(new FastScope(graph,
+        new Names(graph, null, null, null), List.of(), DeviceSpec.newBuilder().build(), false)));
   }
 
   /** TF Java's op and scope names: "[A-Za-z0-9.][A-Za-z0-9_.\\-]*". */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
 
-  /** TF Java's NameScope, with the graph lookup in place of the import of all names. */
+  /**
+   * TF Java's NameScope, with the graph lookup in place of the import of all names.
+   *
+   * @param ids the counters; null at the root, whose counters are the graph's base scope's
+   */
   private record Names(Graph graph, String prefix, String opName, Map<String, Integer> ids) {
     Names withSubScope(String scopeName) {
       check(scopeName);
@@ -71,6 +67,13 @@ public final class GraphOps {
 
     String makeUnique(String id) {
       while (true) {
+        if (ids == null) {
+          String candidate = graph.baseScope().makeUnique(id);
+          if (graph.operation(candidate) == null) {
+            return candidate;
+          }
+          continue;
+        }
         Integer next = ids.get(id);
         String candidate = next == null ? id : id + "_" + next;
         ids.put(id, next == null ? 1 : next + 1);

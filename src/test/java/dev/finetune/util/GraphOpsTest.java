@@ -38,7 +38,7 @@ class GraphOpsTest {
     for (int i = 0; i < 300; i++) {
       Ops s = scopes.get(rnd.nextInt(scopes.size()));
       String w = words[rnd.nextInt(words.length)];
-      switch (rnd.nextInt(6)) {
+      switch (rnd.nextInt(7)) {
         case 0 -> made.add(s.constant(1f).op().name());
         case 1 -> made.add(s.withName(w).constant(2).op().name());
         case 2 -> {
@@ -65,6 +65,7 @@ class GraphOpsTest {
           Op dep = s.noOp();
           made.add(s.withControlDependencies(List.of(dep)).constant(3f).op().name());
         }
+        case 5 -> made.add(Ops.create(g).constant(5f).op().name()); // TF Java's own root, mixed in
         default -> made.add(s.math.add(s.constant(1f), s.constant(2f)).op().name());
       }
     }
