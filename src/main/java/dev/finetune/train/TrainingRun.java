@@ -292,6 +292,11 @@ public final class TrainingRun {
         .setIntraOpParallelismThreads(settings.intraOpThreads())
         .setInterOpParallelismThreads(settings.interOpThreads())
         .setAllowSoftPlacement(true);
+    // Grappler's passes took ~1.3 s of the first step on the SSD training graph (pets config,
+    // batch 8, 2 cores) and left the later steps as fast as without them (median 0.88-0.98 s both
+    // ways, scripts/bench_startup.sh): off. XLA's JIT (TF_XLA_FLAGS=--tf_xla_cpu_global_jit) made
+    // the first step 28 s and the others 3x slower: not used.
+    c.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
     if (settings.useGpu()) {
       c.getGpuOptionsBuilder().setAllowGrowth(true);
     } else {
