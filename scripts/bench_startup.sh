@@ -21,10 +21,15 @@ common=(--pipeline_config_path "$work/pets.config" --num_train_steps 2 --log_eve
   --checkpoint_every_n 100000 --record_summaries=false --set "train_config.batch_size=$batch")
 # A detection checkpoint to fine-tune from (also warms the caches: native libraries, page cache).
 "$ft" "${common[@]}" --set 'train_config.fine_tune_checkpoint=""' --model_dir "$work/seed" >/dev/null 2>&1
+rss=()
 for r in $(seq "$rounds"); do
-  "$ft" "${common[@]}" --set "train_config.fine_tune_checkpoint=$work/seed/model.ckpt-2" \
+  # Peak RSS of the whole run (two steps, a checkpoint at the end), from GNU time when present.
+  timer=(); [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -o "$work/rss$r" -f %M)
+  "${timer[@]}" "$ft" "${common[@]}" --set "train_config.fine_tune_checkpoint=$work/seed/model.ckpt-2" \
     --model_dir "$work/run$r" --verbose 2> "$work/log$r" >/dev/null
+  [[ -f "$work/rss$r" ]] && rss+=("$(tail -1 "$work/rss$r")")
 done
+[[ ${#rss[@]} -gt 0 ]] && echo "peak RSS (batch $batch, 300x300): $(printf '%s\n' "${rss[@]}" | sort -n | tail -1 | awk '{printf "%.2f GB", $1/1048576}') (target <= 2 GB)"
 python3 - "$work" "$rounds" <<'PY'
 import re, sys, statistics as st
 work, rounds = sys.argv[1], int(sys.argv[2])
