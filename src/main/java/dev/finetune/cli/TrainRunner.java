@@ -14,11 +14,13 @@ import dev.finetune.preflight.Preflight;
 import dev.finetune.train.StopSignal;
 import dev.finetune.train.TrainSettings;
 import dev.finetune.train.TrainingRun;
+import dev.finetune.util.StartupTimeline;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.TensorFlow;
 
 /** Runs training (or, with --checkpoint_dir, evaluation) for {@code finetune} / {@code finetune train}. */
 final class TrainRunner {
@@ -31,6 +33,10 @@ final class TrainRunner {
   }
 
   int run() {
+    StartupTimeline.begin();
+    if (options.checkpointDir == null && !options.dryRun) {
+      loadTensorFlowInBackground();
+    }
     if (options.pipelineConfig.path == null) {
       throw new ConfigException(
           "missing --pipeline_config_path. Usage: finetune --pipeline_config_path pipeline.config"
@@ -54,6 +60,7 @@ final class TrainRunner {
     }
     log.info("Pipeline config {}:\n{}", config.source(),
         String.join("\n", ConfigSummary.lines(config.proto())));
+    StartupTimeline.done("config (read, overrides, checks)");
     requireAtLeast(1, options.logEveryN, "--log_every_n");
     requireAtLeast(0, options.intraOpThreads, "--intra_op_threads");
     requireAtLeast(0, options.interOpThreads, "--inter_op_threads");
@@ -80,6 +87,24 @@ final class TrainRunner {
         options.evalEveryN > 0 ? evalSettings(inputThreads) : null);
     PrintStream terminal = System.console() != null ? System.out : null;
     return new TrainingRun(config, settings, terminal, StopSignal.onSignals()).run().code();
+  }
+
+  /**
+   * Loads TensorFlow's native library (~1 s) on another thread while this one reads and checks the
+   * config; the first TensorFlow call on this thread waits for it (class initialization).
+   */
+  private static void loadTensorFlowInBackground() {
+    Thread loader = new Thread(() -> {
+      long start = System.nanoTime();
+      try {
+        TensorFlow.version();
+        StartupTimeline.overlapped("TensorFlow native library load", System.nanoTime() - start);
+      } catch (Throwable e) { // reported again, with context, where TensorFlow is first used
+        log.debug("loading TensorFlow in the background failed: {}", e.toString());
+      }
+    }, "tensorflow-loader");
+    loader.setDaemon(true);
+    loader.start();
   }
 
   private EvalSettings evalSettings(int inputThreads) {

@@ -8,6 +8,7 @@ import dev.finetune.proto.TrainConfig;
 import dev.finetune.proto.TrainEvalPipelineConfig;
 import dev.finetune.train.optim.TrainOp;
 import dev.finetune.train.optim.TrainOpBuilder;
+import dev.finetune.util.GraphOps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class TrainGraph {
   private TrainGraph(Detector model, TrainConfig train, List<ModelVariable> trained) {
     this.model = model;
     this.trained = List.copyOf(trained);
-    Ops tf = Ops.create(model.graph());
+    Ops tf = GraphOps.create(model.graph());
     Map<String, Operand<TFloat32>> modelLosses = model.losses();
     List<Operand<TFloat32>> terms = new ArrayList<>();
     for (Map.Entry<String, Operand<TFloat32>> e : modelLosses.entrySet()) {

@@ -20,6 +20,7 @@ import dev.finetune.proto.TrainEvalPipelineConfig;
 import dev.finetune.summary.EventFileWriter;
 import dev.finetune.train.TrainHook.StopReason;
 import dev.finetune.util.AtomicFiles;
+import dev.finetune.util.StartupTimeline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.ConfigProto;
 
 /**
@@ -94,9 +96,34 @@ public final class TrainingRun {
     }
     ResumeState.Seeds seeds =
         resume != null ? resume.seeds() : new ResumeState.Seeds(settings.seed(), settings.seed());
+    StartupTimeline.done("resume check");
+    // Opened before the graph is built: the first batches are decoded on the input threads while
+    // the main thread builds the graph, so the first step does not wait for them.
+    try (InputPipeline input = settings.dryRun() ? null : openInput(proto, resume, seeds)) {
+      if (input != null) {
+        StartupTimeline.done("input pipeline start");
+      }
+      TensorFlow.version(); // waits for the native library if it is still loading
+      StartupTimeline.done("waiting for the TensorFlow native library");
+      return buildAndTrain(proto, train, resumeFrom, resume, seeds, startStep, lastStep, modelDir, input);
+    }
+  }
 
+  private InputPipeline openInput(TrainEvalPipelineConfig proto, ResumeState resume, ResumeState.Seeds seeds) {
+    PipelinePosition position = resume == null ? PipelinePosition.START : resume.inputPosition();
+    return InputReaders.forTraining(proto, proto.getTrainConfig().getBatchSize(),
+            settings.skipCorruptRecords(), settings.inputThreads())
+        .seed(seeds.input())
+        .startAt(position)
+        .open();
+  }
+
+  private ExitCode buildAndTrain(
+      TrainEvalPipelineConfig proto, TrainConfig train, Optional<Path> resumeFrom, ResumeState resume,
+      ResumeState.Seeds seeds, long startStep, long lastStep, Path modelDir, InputPipeline input) {
     try (Graph graph = new Graph()) {
       Detector model = TrainGraph.buildModel(proto, graph, seeds.graph());
+      StartupTimeline.done("graph build (model, losses)");
       VariableFilter.Result filter = VariableFilter.apply(
           model.trainableVariables().stream().map(ModelVariable::name).toList(),
           train.getUpdateTrainableVariablesList(), train.getFreezeVariablesList());
@@ -106,6 +133,7 @@ public final class TrainingRun {
               ? FineTuneStart.plan(model, train, settings.allowEmptyRestore(),
                   settings.dryRun() ? null : modelDir.resolve(RESTORE_REPORT))
               : null;
+      StartupTimeline.done("trainable set and restore plan");
       try {
         if (settings.dryRun()) {
           LOG.info("--dry_run: stopping before training; nothing was written");
@@ -114,13 +142,12 @@ public final class TrainingRun {
         if (resume == null) {
           writeEffectiveConfig(modelDir, proto);
         }
-        long building = System.nanoTime();
         TrainGraph trainGraph = TrainGraph.build(model, train,
             model.trainableVariables().stream().filter(v -> filter.isTrainable(v.name())).toList());
-        LOG.debug("gradients and optimizer built in {} ms", (System.nanoTime() - building) / 1_000_000);
+        StartupTimeline.done("gradients and optimizer");
         trainGraph.trainOp().notInLoss().forEach(name -> LOG.warn(
             "{} does not affect the loss: it is not updated (as TF1 drops variables without a gradient)", name));
-        return train(trainGraph, fineTune, resumeFrom, resume, seeds, startStep, lastStep, modelDir);
+        return train(trainGraph, fineTune, resumeFrom, resume, seeds, startStep, lastStep, modelDir, input);
       } finally {
         if (fineTune != null) {
           fineTune.close();
@@ -131,12 +158,12 @@ public final class TrainingRun {
 
   private ExitCode train(
       TrainGraph trainGraph, FineTuneStart fineTune, Optional<Path> resumeFrom, ResumeState resume,
-      ResumeState.Seeds seeds, long startStep, long lastStep, Path modelDir) {
+      ResumeState.Seeds seeds, long startStep, long lastStep, Path modelDir, InputPipeline input) {
     TrainEvalPipelineConfig proto = config.proto();
     CheckpointManager checkpoints =
         new CheckpointManager(modelDir, settings.maxToKeep(), proto.getTrainConfig().getKeepCheckpointEveryNHours());
     try (Session session = new Session(trainGraph.model().graph(), sessionConfig())) {
-      long started = System.nanoTime();
+      StartupTimeline.done("session");
       if (resume != null) {
         restoreForResume(session, resumeFrom.get());
       } else {
@@ -152,38 +179,32 @@ public final class TrainingRun {
           shadows.run();
         }
       }
-      LOG.debug("variables ready in {} ms", (System.nanoTime() - started) / 1_000_000);
-      PipelinePosition position = resume == null ? PipelinePosition.START : resume.inputPosition();
-      try (InputPipeline input =
-              InputReaders.forTraining(proto, trainGraph.model().batchSize(),
-                      settings.skipCorruptRecords(), settings.inputThreads())
-                  .seed(seeds.input())
-                  .startAt(position)
-                  .open()) {
-        List<TrainHook> hooks = new ArrayList<>();
-        ProgressHook progress =
-            new ProgressHook(settings.logEveryN(), modelDir.resolve(METRICS), terminal);
-        hooks.add(progress);
-        if (settings.recordSummaries()) {
-          hooks.add(new SummaryHook(new EventFileWriter(modelDir.resolve("train")), settings.logEveryN()));
-        }
-        CheckpointHook checkpointHook =
-            new CheckpointHook(checkpoints, session, settings.checkpointEveryN(), seeds);
-        hooks.add(checkpointHook);
-        if (settings.evalEveryN() > 0) { // after the checkpoint hook: evaluates what it just saved
-          hooks.add(new EvalHook(proto, settings.eval(), checkpointHook, settings.evalEveryN()));
-        }
-        LOG.info("Training steps {} to {} (batch {}, {} input threads, checkpoints every {} steps in {})",
-            startStep + 1, lastStep > 0 ? Long.toString(lastStep) : "stopped", trainGraph.model().batchSize(),
-            settings.inputThreads(), settings.checkpointEveryN(), modelDir);
-        long trainStart = System.nanoTime();
-        StopReason reason = new Trainer(session, trainGraph, input, hooks, stop::requested)
-            .train(startStep, lastStep);
-        summarize(reason, checkpointHook.lastSaved(), startStep, trainStart, input, modelDir);
-        return reason == StopReason.INTERRUPTED ? ExitCode.INTERRUPTED : ExitCode.OK;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      StartupTimeline.done(resume != null ? "restore (resume)"
+          : fineTune != null ? "initialize and restore (fine-tune)" : "initialize");
+      List<TrainHook> hooks = new ArrayList<>();
+      hooks.add(new StartupHook());
+      ProgressHook progress =
+          new ProgressHook(settings.logEveryN(), modelDir.resolve(METRICS), terminal);
+      hooks.add(progress);
+      if (settings.recordSummaries()) {
+        hooks.add(new SummaryHook(new EventFileWriter(modelDir.resolve("train")), settings.logEveryN()));
       }
+      CheckpointHook checkpointHook =
+          new CheckpointHook(checkpoints, session, settings.checkpointEveryN(), seeds);
+      hooks.add(checkpointHook);
+      if (settings.evalEveryN() > 0) { // after the checkpoint hook: evaluates what it just saved
+        hooks.add(new EvalHook(proto, settings.eval(), checkpointHook, settings.evalEveryN()));
+      }
+      LOG.info("Training steps {} to {} (batch {}, {} input threads, checkpoints every {} steps in {})",
+          startStep + 1, lastStep > 0 ? Long.toString(lastStep) : "stopped", trainGraph.model().batchSize(),
+          settings.inputThreads(), settings.checkpointEveryN(), modelDir);
+      long trainStart = System.nanoTime();
+      StopReason reason = new Trainer(session, trainGraph, input, hooks, stop::requested)
+          .train(startStep, lastStep);
+      summarize(reason, checkpointHook.lastSaved(), startStep, trainStart, input, modelDir);
+      return reason == StopReason.INTERRUPTED ? ExitCode.INTERRUPTED : ExitCode.OK;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -271,6 +292,11 @@ public final class TrainingRun {
         .setIntraOpParallelismThreads(settings.intraOpThreads())
         .setInterOpParallelismThreads(settings.interOpThreads())
         .setAllowSoftPlacement(true);
+    // Grappler's passes took ~1.3 s of the first step on the SSD training graph (pets config,
+    // batch 8, 2 cores) and left the later steps as fast as without them (median 0.88-0.98 s both
+    // ways, scripts/bench_startup.sh): off. XLA's JIT (TF_XLA_FLAGS=--tf_xla_cpu_global_jit) made
+    // the first step 28 s and the others 3x slower: not used.
+    c.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
     if (settings.useGpu()) {
       c.getGpuOptionsBuilder().setAllowGrowth(true);
     } else {

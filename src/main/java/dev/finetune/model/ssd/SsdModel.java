@@ -16,6 +16,7 @@ import dev.finetune.model.core.SsdLoss;
 import dev.finetune.model.core.SsdTargetAssigner;
 import dev.finetune.model.core.SsdTargetInputs;
 import dev.finetune.model.core.SsdTargets;
+import dev.finetune.util.GraphOps;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ public final class SsdModel implements Detector {
     this.spec = spec;
     this.batchSize = batchSize;
     this.mode = mode;
-    Ops tf = Ops.create(graph);
+    Ops tf = GraphOps.create(graph);
     ModelScopes scopes = new ModelScopes(tf);
     store = new VariableStore(scopes, seed);
     globalStep = store.globalStep();
