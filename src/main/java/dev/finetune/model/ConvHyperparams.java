@@ -48,6 +48,19 @@ public record ConvHyperparams(
     }
   }
 
+  /** These hyperparameters with another activation (an explicit {@code activation_fn=...}). */
+  public ConvHyperparams withActivation(Activation other) {
+    return new ConvHyperparams(other, regularizer, initializer, batchNorm);
+  }
+
+  /**
+   * A slim conv with {@code activation_fn=None, normalizer_fn=None}: these weights, a bias, no
+   * batch norm, no activation.
+   */
+  public ConvHyperparams linear() {
+    return new ConvHyperparams(Activation.NONE, regularizer, initializer, Optional.empty());
+  }
+
   /**
    * The backbone's own scope, {@code mobilenet_v1_arg_scope(is_training=None,
    * regularize_depthwise=True)}: truncated normal 0.09, L2 4e-5 on weights and depthwise weights,
