@@ -73,4 +73,16 @@ public record ConvHyperparams(
         new TruncatedNormal(0f, 0.09f),
         Optional.of(new BatchNormParams(0.9997f, true, true, 0.001f, true)));
   }
+
+  /**
+   * slim's {@code resnet_arg_scope()}: variance scaling (factor 2, fan in, truncated normal), L2
+   * 1e-4 on conv weights, ReLU, batch norm decay 0.997, epsilon 1e-5, center and scale.
+   */
+  public static ConvHyperparams resnetDefault() {
+    return new ConvHyperparams(
+        Activation.RELU,
+        Optional.of(new Regularizer(Regularizer.Kind.L2, 1e-4f)),
+        new VarianceScaling(2f, false, VarianceScaling.Mode.FAN_IN),
+        Optional.of(new BatchNormParams(0.997f, true, true, 1e-5f, true)));
+  }
 }
