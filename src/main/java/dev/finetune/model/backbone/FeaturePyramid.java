@@ -68,10 +68,11 @@ public final class FeaturePyramid {
    * the sum smoothed by a 3×3 conv {@code smoothing_l} (the hyperparameters' batch norm and
    * activation; depthwise-separable with {@code use_depthwise}). The coarsest output is its
    * projection, unsmoothed. Variables under {@code scope}; {@code features} and the result run
-   * from the finest level to the coarsest.
+   * from the finest level to the coarsest, which is pyramid level {@code coarsestLevel}.
    */
   public static List<Operand<TFloat32>> topDown(
-      SlimLayers layers, String scope, List<Operand<TFloat32>> features, Convs c) {
+      SlimLayers layers, String scope, List<Operand<TFloat32>> features, int coarsestLevel,
+      Convs c) {
     int n = features.size();
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     Operand<TFloat32> topDown =
@@ -92,9 +93,10 @@ public final class FeaturePyramid {
                 (int) residual.shape().get(2), -1}));
       } else if (!residual.shape().equals(topDown.shape())) {
         throw new ConfigException("model.ssd.image_resizer: the feature pyramid cannot merge a "
-            + spatial(topDown) + " upsampled map into a " + spatial(residual) + " one; make the"
-            + " image height and width multiples of 2^" + (n + 1) + " or more (or set"
-            + " feature_extractor.pad_to_multiple)");
+            + spatial(topDown) + " upsampled map into a " + spatial(residual) + " one (each"
+            + " level must halve exactly): make the image height and width multiples of "
+            + (1 << coarsestLevel) + " (the stride of pyramid level " + coarsestLevel
+            + "), or set feature_extractor.pad_to_multiple: " + (1 << coarsestLevel));
       }
       topDown = tf.math.add(topDown, residual);
       if (c.useExplicitPadding()) {

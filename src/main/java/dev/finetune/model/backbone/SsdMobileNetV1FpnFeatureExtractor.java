@@ -100,7 +100,8 @@ public final class SsdMobileNetV1FpnFeatureExtractor implements FeatureExtractor
     var convs = new FeaturePyramid.Convs(
         MobileNetV1.depth(levels.additionalLayerDepth(), fe.getDepthMultiplier(), fe.getMinDepth()),
         fe.getUseDepthwise(), fe.getUseExplicitPadding(), hp, fpnBnTraining);
-    List<Operand<TFloat32>> maps = new ArrayList<>(FeaturePyramid.topDown(layers, fpnScope, blocks, convs));
+    List<Operand<TFloat32>> maps =
+        new ArrayList<>(FeaturePyramid.topDown(layers, fpnScope, blocks, baseMax, convs));
     maps.addAll(FeaturePyramid.coarserLevels(
         layers, maps.get(maps.size() - 1), levels.maxLevel() - baseMax,
         i -> ModelScopes.join(fpnScope, "bottom_up_Conv2d_" + (14 + i)), convs));

@@ -110,7 +110,7 @@ public final class SsdResNetV1FpnFeatureExtractor implements FeatureExtractor {
     // The API's ResNet FPN ignores use_depthwise and has no explicit padding.
     var convs = new FeaturePyramid.Convs(depth, false, false, hp, fpnBnTraining);
     List<Operand<TFloat32>> maps =
-        new ArrayList<>(FeaturePyramid.topDown(layers, fpnScope, features, convs));
+        new ArrayList<>(FeaturePyramid.topDown(layers, fpnScope, features, baseMax, convs));
     maps.addAll(FeaturePyramid.coarserLevels(
         layers, maps.get(maps.size() - 1), levels.maxLevel() - baseMax,
         i -> ModelScopes.join(fpnScope, "bottom_up_block" + (baseMax + i)), convs));

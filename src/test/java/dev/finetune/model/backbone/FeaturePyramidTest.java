@@ -77,7 +77,7 @@ class FeaturePyramidTest {
             org.tensorflow.ndarray.Shape.of(1, sizes[l], sizes[l], channels[l]),
             org.tensorflow.ndarray.buffer.DataBuffers.of(inputs[l])));
       }
-      List<Operand<TFloat32>> out = FeaturePyramid.topDown(layers, "fpn", features,
+      List<Operand<TFloat32>> out = FeaturePyramid.topDown(layers, "fpn", features, 5,
           new FeaturePyramid.Convs(depth, false, false, RELU_NO_BN, false));
       assertThat(store.variables().stream().map(ModelVariable::name)).containsExactly(
           "fpn/projection_3/weights", "fpn/projection_3/biases",
@@ -130,10 +130,11 @@ class FeaturePyramidTest {
       List<Operand<TFloat32>> features = List.of(
           tf.zeros(tf.constant(new int[] {1, 19, 19, 2}), TFloat32.class),
           tf.zeros(tf.constant(new int[] {1, 10, 10, 2}), TFloat32.class));
-      assertThatThrownBy(() -> FeaturePyramid.topDown(layers, "fpn", features,
+      assertThatThrownBy(() -> FeaturePyramid.topDown(layers, "fpn", features, 5,
           new FeaturePyramid.Convs(4, false, false, RELU_NO_BN, false)))
           .isInstanceOf(ConfigException.class)
-          .hasMessageContaining("20x20 upsampled map into a 19x19");
+          .hasMessageContaining("20x20 upsampled map into a 19x19")
+          .hasMessageContaining("multiples of 32 (the stride of pyramid level 5)");
     }
   }
 
