@@ -48,6 +48,19 @@ public record ConvHyperparams(
     }
   }
 
+  /** These hyperparameters with another activation (an explicit {@code activation_fn=...}). */
+  public ConvHyperparams withActivation(Activation other) {
+    return new ConvHyperparams(other, regularizer, initializer, batchNorm);
+  }
+
+  /**
+   * A slim conv with {@code activation_fn=None, normalizer_fn=None}: these weights, a bias, no
+   * batch norm, no activation.
+   */
+  public ConvHyperparams linear() {
+    return new ConvHyperparams(Activation.NONE, regularizer, initializer, Optional.empty());
+  }
+
   /**
    * The backbone's own scope, {@code mobilenet_v1_arg_scope(is_training=None,
    * regularize_depthwise=True)}: truncated normal 0.09, L2 4e-5 on weights and depthwise weights,
@@ -59,5 +72,17 @@ public record ConvHyperparams(
         Optional.of(new Regularizer(Regularizer.Kind.L2, 4e-5f)),
         new TruncatedNormal(0f, 0.09f),
         Optional.of(new BatchNormParams(0.9997f, true, true, 0.001f, true)));
+  }
+
+  /**
+   * slim's {@code resnet_arg_scope()}: variance scaling (factor 2, fan in, truncated normal), L2
+   * 1e-4 on conv weights, ReLU, batch norm decay 0.997, epsilon 1e-5, center and scale.
+   */
+  public static ConvHyperparams resnetDefault() {
+    return new ConvHyperparams(
+        Activation.RELU,
+        Optional.of(new Regularizer(Regularizer.Kind.L2, 1e-4f)),
+        new VarianceScaling(2f, false, VarianceScaling.Mode.FAN_IN),
+        Optional.of(new BatchNormParams(0.997f, true, true, 1e-5f, true)));
   }
 }

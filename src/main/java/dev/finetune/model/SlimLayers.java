@@ -115,6 +115,85 @@ public final class SlimLayers {
     return tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME"), b);
   }
 
+  /**
+   * slim.separable_conv2d with {@code num_outputs} (depth multiplier 1): {@code
+   * <scope>/depthwise_weights} [k,k,Cin,1] then {@code <scope>/pointwise_weights} [1,1,Cin,depth]
+   * (both regularized, as slim's weights_regularizer), then batch norm or bias, then activation.
+   */
+  public Operand<TFloat32> separableConv2d(
+      Operand<TFloat32> x,
+      String scope,
+      int depth,
+      int kernel,
+      int stride,
+      boolean valid,
+      ConvHyperparams hp,
+      boolean bnTraining) {
+    Operand<TFloat32> y = convWithoutBias(x, scope, depth, kernel, stride, valid, hp, true);
+    return normalizeAndActivate(y, scope, hp, bnTraining, depth);
+  }
+
+  /**
+   * The convolution alone (slim with {@code normalizer_fn=tf.identity}: no bias, no batch norm, no
+   * activation): full ({@code <scope>/weights}) or separable ({@code depthwise_weights} +
+   * {@code pointwise_weights}).
+   */
+  public Operand<TFloat32> convWithoutBias(
+      Operand<TFloat32> x,
+      String scope,
+      int depth,
+      int kernel,
+      int stride,
+      boolean valid,
+      ConvHyperparams hp,
+      boolean separable) {
+    long cin = channels(x);
+    List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
+    String padding = valid ? "VALID" : "SAME";
+    if (!separable) {
+      Operand<TFloat32> w =
+          store.weights(
+              scope, "weights", new long[] {kernel, kernel, cin, depth}, hp.initializer(),
+              hp.regularizer());
+      return compute.at(scope).nn.conv2d(x, w, strides, padding);
+    }
+    Operand<TFloat32> dw =
+        store.weights(
+            scope, "depthwise_weights", new long[] {kernel, kernel, cin, 1}, hp.initializer(),
+            hp.regularizer());
+    Operand<TFloat32> pw =
+        store.weights(
+            scope, "pointwise_weights", new long[] {1, 1, cin, depth}, hp.initializer(),
+            hp.regularizer());
+    Ops tf = compute.at(scope);
+    // tf.nn.separable_conv2d: the depthwise conv, then a 1x1 VALID conv.
+    Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(x, dw, strides, padding);
+    return tf.nn.conv2d(y, pw, List.of(1L, 1L, 1L, 1L), "VALID");
+  }
+
+  /** A trainable {@code <scope>/biases} of the channel count, starting at {@code init}, added. */
+  public Operand<TFloat32> bias(Operand<TFloat32> x, String scope, float init) {
+    Operand<TFloat32> b = store.constant(scope, "biases", new long[] {channels(x)}, init, true);
+    return compute.at(scope).nn.biasAdd(x, b);
+  }
+
+  /**
+   * slim.batch_norm on its own, its variables directly under {@code scope} (e.g. the weight-shared
+   * predictor's {@code .../conv2d_0/BatchNorm/feature_3}).
+   */
+  public Operand<TFloat32> batchNorm(
+      Operand<TFloat32> x, String scope, BatchNormParams params, boolean training) {
+    return batchNorm(x, scope, params, training, (int) channels(x));
+  }
+
+  /** slim.max_pool2d. */
+  public Operand<TFloat32> maxPool(
+      Operand<TFloat32> x, String scope, int kernel, int stride, boolean valid) {
+    return compute.at(scope).nn.maxPool(
+        x, compute.at(scope).constant(new int[] {1, kernel, kernel, 1}),
+        compute.at(scope).constant(new int[] {1, stride, stride, 1}), valid ? "VALID" : "SAME");
+  }
+
   /** The API's {@code fixed_padding}: kernel−1 zeros split around both spatial axes. */
   public Operand<TFloat32> fixedPadding(Operand<TFloat32> x, String scope, int kernel) {
     int[] p = Padding.fixedPads(kernel, 1);

@@ -48,6 +48,42 @@ class DescribeModelCommandTest {
         .isEqualTo("[19,19,512]");
   }
 
+  /** The stock RetinaNet config: slim ResNet-50 V1 names, the FPN, the weight-shared head. */
+  @Test
+  void resnet50FpnHasTheApisNamesAndShapes() throws Exception {
+    var config = java.nio.file.Path.of(DescribeModelCommandTest.class.getResource(
+        "/stock_configs/tf1/ssd_resnet50_v1_fpn_shared_box_predictor_640x640_coco14_sync.config")
+        .toURI());
+    Run r = run("describe_model", "--pipeline_config_path", config.toString(), "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    java.util.Map<String, String> shapes = new java.util.HashMap<>();
+    o.getAsJsonArray("variables").forEach(v -> shapes.put(
+        v.getAsJsonObject().get("name").getAsString(), v.getAsJsonObject().get("shape").toString()));
+    String rn = "FeatureExtractor/resnet_v1_50/";
+    assertThat(shapes).containsEntry(rn + "conv1/weights", "[7,7,3,64]")
+        .containsEntry(rn + "conv1/BatchNorm/gamma", "[64]")
+        .containsEntry(rn + "block1/unit_1/bottleneck_v1/shortcut/weights", "[1,1,64,256]")
+        .containsEntry(rn + "block1/unit_1/bottleneck_v1/conv2/weights", "[3,3,64,64]")
+        .containsEntry(rn + "block3/unit_6/bottleneck_v1/conv3/weights", "[1,1,256,1024]")
+        .containsEntry(rn + "block4/unit_3/bottleneck_v1/conv3/BatchNorm/moving_variance", "[2048]")
+        .containsEntry(rn + "fpn/projection_3/weights", "[1,1,2048,256]")
+        .containsEntry(rn + "fpn/projection_1/biases", "[256]")
+        .containsEntry(rn + "fpn/smoothing_1/BatchNorm/beta", "[256]")
+        .containsEntry(rn + "fpn/bottom_up_block6/weights", "[3,3,256,256]")
+        .containsEntry("WeightSharedConvolutionalBoxPredictor/BoxPredictionTower/conv2d_3/BatchNorm"
+            + "/feature_4/moving_mean", "[256]")
+        .containsEntry("WeightSharedConvolutionalBoxPredictor/ClassPredictor/weights", "[3,3,256,546]")
+        .doesNotContainKey(rn + "block1/unit_2/bottleneck_v1/shortcut/weights")
+        .doesNotContainKey(rn + "fpn/smoothing_3/weights");
+    // conv1 + 16 bottleneck units (3 convs, a shortcut in the first of each block) + the pyramid
+    // (3 projections, 2 smoothings, 2 coarser levels) + towers, heads and global_step.
+    assertThat(shapes).hasSize(5 + (16 * 3 + 4) * 5 + (3 * 2 + 4 * 5) + (8 + 2 * 4 * 5 * 4 + 4) + 1);
+    assertThat(o.get("anchors").getAsInt()).isEqualTo((80 * 80 + 40 * 40 + 20 * 20 + 100 + 25) * 6);
+    assertThat(o.getAsJsonArray("feature_maps").get(4).getAsJsonObject().get("shape").toString())
+        .isEqualTo("[5,5,256]");
+  }
+
   @Test
   void tablesFollowDepthMultiplierAndNumClasses() {
     Run r =
@@ -79,9 +115,16 @@ class DescribeModelCommandTest {
 
     Run type =
         run("describe_model", "--pipeline_config_path", stockConfig(),
-            "--set", "model.ssd.feature_extractor.type=ssd_resnet50_v1_fpn");
+            "--set", "model.ssd.feature_extractor.type=ssd_mobilenet_v3_small");
     assertThat(type.code()).isEqualTo(2);
-    assertThat(type.err()).contains("ssd_resnet50_v1_fpn").contains("ssd_mobilenet_v1");
+    assertThat(type.err()).contains("ssd_mobilenet_v3_small").contains("ssd_mobilenet_v1");
+
+    // An FPN needs sizes that halve exactly up to its coarsest backbone level.
+    Run fpn =
+        run("describe_model", "--pipeline_config_path", stockConfig(),
+            "--set", "model.ssd.feature_extractor.type=ssd_resnet50_v1_fpn");
+    assertThat(fpn.code()).isEqualTo(2);
+    assertThat(fpn.err()).contains("20x20 upsampled map into a 19x19").contains("multiples of 32");
 
     Run converter =
         run("describe_model", "--pipeline_config_path", stockConfig(),

@@ -52,7 +52,8 @@ class ModelBuilderTest {
     type.getSsdBuilder().getFeatureExtractorBuilder().setType("ssd_inception_v2");
     assertThatThrownBy(() -> build(type.build()))
         .hasMessageContaining("model.ssd.feature_extractor.type: 'ssd_inception_v2' is not supported yet;"
-            + " supported: ssd_mobilenet_v1, ssd_mobilenet_v2, ssd_mobilenet_v2_keras");
+            + " supported: ssd_mobilenet_v1, ssd_mobilenet_v1_fpn,")
+        .hasMessageContaining("ssd_mobilenet_v2, ssd_mobilenet_v2_keras, ssd_resnet101_v1_fpn");
     DetectionModel.Builder small = tiny.toBuilder();
     small.getSsdBuilder().getImageResizerBuilder().getFixedShapeResizerBuilder().setHeight(32);
     assertThatThrownBy(() -> build(small.build()))

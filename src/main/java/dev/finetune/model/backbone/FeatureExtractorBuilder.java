@@ -14,10 +14,35 @@ public final class FeatureExtractorBuilder {
   static final String AT = "model.ssd.feature_extractor";
 
   private static final Map<String, Function<SsdFeatureExtractor, FeatureExtractor>> BY_TYPE =
-      Map.of(
-          SsdMobileNetV1FeatureExtractor.TYPE, SsdMobileNetV1FeatureExtractor::fromConfig,
-          SsdMobileNetV2FeatureExtractor.TYPE, SsdMobileNetV2FeatureExtractor::fromConfig,
-          SsdMobileNetV2FeatureExtractor.KERAS_TYPE, SsdMobileNetV2FeatureExtractor::fromKerasConfig);
+      Map.ofEntries(
+          Map.entry(SsdMobileNetV1FeatureExtractor.TYPE, SsdMobileNetV1FeatureExtractor::fromConfig),
+          Map.entry(SsdMobileNetV2FeatureExtractor.TYPE, SsdMobileNetV2FeatureExtractor::fromConfig),
+          Map.entry(
+              SsdMobileNetV2FeatureExtractor.KERAS_TYPE,
+              SsdMobileNetV2FeatureExtractor::fromKerasConfig),
+          Map.entry(
+              SsdMobileNetV1FpnFeatureExtractor.TYPE, SsdMobileNetV1FpnFeatureExtractor::fromConfig),
+          Map.entry(
+              SsdMobileNetV1FpnFeatureExtractor.KERAS_TYPE,
+              SsdMobileNetV1FpnFeatureExtractor::fromKerasConfig),
+          Map.entry(
+              SsdResNetV1FpnFeatureExtractor.typeName(50, false),
+              SsdResNetV1FpnFeatureExtractor.factory(50, false)),
+          Map.entry(
+              SsdResNetV1FpnFeatureExtractor.typeName(50, true),
+              SsdResNetV1FpnFeatureExtractor.factory(50, true)),
+          Map.entry(
+              SsdResNetV1FpnFeatureExtractor.typeName(101, false),
+              SsdResNetV1FpnFeatureExtractor.factory(101, false)),
+          Map.entry(
+              SsdResNetV1FpnFeatureExtractor.typeName(101, true),
+              SsdResNetV1FpnFeatureExtractor.factory(101, true)),
+          Map.entry(
+              SsdResNetV1FpnFeatureExtractor.typeName(152, false),
+              SsdResNetV1FpnFeatureExtractor.factory(152, false)),
+          Map.entry(
+              SsdResNetV1FpnFeatureExtractor.typeName(152, true),
+              SsdResNetV1FpnFeatureExtractor.factory(152, true)));
 
   /** The types finetune builds, sorted. */
   public static final List<String> SUPPORTED = BY_TYPE.keySet().stream().sorted().toList();

@@ -37,6 +37,17 @@ public final class MobileNetV1 {
   };
 
   /**
+   * The FPN extractors' "detection friendly" body with use_depthwise
+   * ({@code _create_modified_mobilenet_config}): Conv2d_12 512 deep, Conv2d_13 256.
+   */
+  static ConvDef[] fpnDepthwiseDefs() {
+    ConvDef[] defs = CONV_DEFS.clone();
+    defs[12] = new ConvDef(true, 2, 512);
+    defs[13] = new ConvDef(true, 1, 256);
+    return defs;
+  }
+
+  /**
    * The output depth of a layer of nominal depth {@code d}: max(int(d·multiplier), minDepth), the
    * product taken in double as Python does with the proto's float multiplier.
    */
@@ -59,10 +70,26 @@ public final class MobileNetV1 {
       boolean useExplicitPadding,
       ConvHyperparams hp,
       boolean bnTraining) {
+    return base(
+        layers, inputs, scope, depthMultiplier, minDepth, useExplicitPadding, hp, bnTraining,
+        CONV_DEFS);
+  }
+
+  /** {@link #base} with other layer definitions (slim's {@code conv_defs}). */
+  static Map<String, Operand<TFloat32>> base(
+      SlimLayers layers,
+      Operand<TFloat32> inputs,
+      String scope,
+      float depthMultiplier,
+      int minDepth,
+      boolean useExplicitPadding,
+      ConvHyperparams hp,
+      boolean bnTraining,
+      ConvDef[] defs) {
     Map<String, Operand<TFloat32>> endPoints = new LinkedHashMap<>();
     Operand<TFloat32> net = inputs;
-    for (int i = 0; i < CONV_DEFS.length; i++) {
-      ConvDef def = CONV_DEFS[i];
+    for (int i = 0; i < defs.length; i++) {
+      ConvDef def = defs[i];
       String base = "Conv2d_" + i;
       if (!def.separable()) {
         String s = ModelScopes.join(scope, base);

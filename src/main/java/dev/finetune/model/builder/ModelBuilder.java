@@ -14,7 +14,6 @@ import dev.finetune.model.core.PostProcessingBuilder;
 import dev.finetune.model.core.TargetAssignerBuilder;
 import dev.finetune.model.ssd.AnchorGeneratorBuilder;
 import dev.finetune.model.ssd.BoxPredictorBuilder;
-import dev.finetune.model.ssd.ConvolutionalBoxPredictor;
 import dev.finetune.model.ssd.SsdModel;
 import dev.finetune.proto.DetectionModel;
 import dev.finetune.proto.ImageResizer;
@@ -93,13 +92,14 @@ public final class ModelBuilder {
     int[] size = imageSize(ssd.getImageResizer());
     FeatureExtractor featureExtractor =
         FeatureExtractorBuilder.build(ssd.getFeatureExtractor());
-    ConvolutionalBoxPredictor boxPredictor =
+    dev.finetune.model.ssd.BoxPredictor boxPredictor =
         BoxPredictorBuilder.build(ssd.getBoxPredictor(), ssd.getNumClasses());
     FasterRcnnBoxCoder boxCoder = BoxCoderBuilder.build(ssd.getBoxCoder());
-    if (boxPredictor.config().boxCodeSize() != FasterRcnnBoxCoder.CODE_SIZE) {
+    if (boxPredictor.boxCodeSize() != FasterRcnnBoxCoder.CODE_SIZE) {
       throw new ConfigException(
-          "model.ssd.box_predictor.convolutional_box_predictor.box_code_size: "
-              + boxPredictor.config().boxCodeSize() + " does not match the box coder's "
+          "model.ssd.box_predictor." + ssd.getBoxPredictor().getBoxPredictorOneofCase().name()
+              .toLowerCase(java.util.Locale.ROOT) + ".box_code_size: "
+              + boxPredictor.boxCodeSize() + " does not match the box coder's "
               + FasterRcnnBoxCoder.CODE_SIZE + " codes per box");
     }
     return new SsdModel.Spec(

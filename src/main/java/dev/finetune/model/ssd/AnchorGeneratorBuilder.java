@@ -9,16 +9,49 @@ public final class AnchorGeneratorBuilder {
 
   private AnchorGeneratorBuilder() {}
 
-  public static SsdAnchorGenerator build(AnchorGenerator config) {
+  static final String SUPPORTED = "ssd_anchor_generator, multiscale_anchor_generator";
+
+  public static dev.finetune.model.ssd.AnchorGenerator build(AnchorGenerator config) {
     switch (config.getAnchorGeneratorOneofCase()) {
       case SSD_ANCHOR_GENERATOR:
         return ssd(config.getSsdAnchorGenerator(), PATH + ".ssd_anchor_generator");
+      case MULTISCALE_ANCHOR_GENERATOR:
+        return multiscale(
+            config.getMultiscaleAnchorGenerator(), PATH + ".multiscale_anchor_generator");
       case ANCHORGENERATORONEOF_NOT_SET:
         throw new ConfigException(PATH + " is empty: set ssd_anchor_generator { ... }");
       default:
         throw new ConfigException(PATH + "." + config.getAnchorGeneratorOneofCase().name()
-            .toLowerCase(java.util.Locale.ROOT) + " is not supported for SSD; supported: ssd_anchor_generator");
+            .toLowerCase(java.util.Locale.ROOT) + " is not supported for SSD; supported: " + SUPPORTED);
     }
+  }
+
+  private static MultiscaleAnchorGenerator multiscale(
+      dev.finetune.proto.MultiscaleAnchorGenerator c, String path) {
+    if (c.getMinLevel() < 0 || c.getMaxLevel() < c.getMinLevel() || c.getMaxLevel() > 30) {
+      throw new ConfigException(path + ": need 0 <= min_level <= max_level <= 30, got min_level "
+          + c.getMinLevel() + ", max_level " + c.getMaxLevel());
+    }
+    if (!(c.getAnchorScale() > 0)) {
+      throw new ConfigException(path + ".anchor_scale must be > 0, got " + c.getAnchorScale());
+    }
+    if (c.getScalesPerOctave() < 1) {
+      throw new ConfigException(
+          path + ".scales_per_octave must be >= 1, got " + c.getScalesPerOctave());
+    }
+    if (c.getAspectRatiosCount() == 0) {
+      throw new ConfigException(path + ": no aspect_ratios: the levels would have no anchors");
+    }
+    float[] ratios = new float[c.getAspectRatiosCount()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = c.getAspectRatios(i);
+      if (!(ratios[i] > 0)) {
+        throw new ConfigException(path + ".aspect_ratios[" + i + "] must be > 0, got " + ratios[i]);
+      }
+    }
+    return new MultiscaleAnchorGenerator(new MultiscaleAnchorGenerator.Settings(
+        c.getMinLevel(), c.getMaxLevel(), c.getAnchorScale(), ratios, c.getScalesPerOctave(),
+        c.getNormalizeCoordinates()));
   }
 
   private static SsdAnchorGenerator ssd(dev.finetune.proto.SsdAnchorGenerator c, String path) {

@@ -16,7 +16,7 @@ import org.tensorflow.types.TFloat32;
  * (A·(K+1) channels, background first; dropout on its input in training). Outputs reshaped
  * row-major (y, x, anchor) and concatenated over the maps: [B, A_total, code] and [B, A_total, K+1].
  */
-public final class ConvolutionalBoxPredictor {
+public final class ConvolutionalBoxPredictor implements BoxPredictor {
 
   /** The {@code convolutional_box_predictor} fields. */
   public record Config(
@@ -35,9 +35,6 @@ public final class ConvolutionalBoxPredictor {
 
   /** {@code box_encodings_clip_range}: box codes clipped to [min, max]; null when unset. */
   public record BoxEncodingsClip(float min, float max) {}
-
-  /** Raw predictions, concatenated over the feature maps. */
-  public record Predictions(Operand<TFloat32> boxEncodings, Operand<TFloat32> classPredictions) {}
 
   private final Config config;
   private final int numClasses;
@@ -76,10 +73,21 @@ public final class ConvolutionalBoxPredictor {
     return config;
   }
 
+  @Override
+  public int boxCodeSize() {
+    return config.boxCodeSize();
+  }
+
+  @Override
+  public boolean trainingDiffersFromInference() {
+    return config.useDropout();
+  }
+
   /**
    * @param anchorsPerLocation boxes predicted at each location of each map
    * @param training is_training: dropout, and batch norm of the extra layers when batch_norm.train
    */
+  @Override
   public Predictions predict(
       SlimLayers layers,
       List<Operand<TFloat32>> featureMaps,

@@ -12,7 +12,7 @@ import java.util.List;
  * same operation order as the API's TF ops, so the anchors agree with TF's to the last bit or so.
  * Order: layer, row, column, box (box fastest). Boxes are not clipped.
  */
-public final class SsdAnchorGenerator {
+public final class SsdAnchorGenerator implements AnchorGenerator {
 
   /**
    * The {@code ssd_anchor_generator} settings. Strides and offsets are in pixels (empty: the
@@ -109,7 +109,7 @@ public final class SsdAnchorGenerator {
     return boxSpecs;
   }
 
-  /** Boxes per spatial location for each feature map: known before any feature map is built. */
+  @Override
   public int[] numAnchorsPerLocation() {
     return boxSpecs.stream().mapToInt(List::size).toArray();
   }
@@ -119,6 +119,7 @@ public final class SsdAnchorGenerator {
    *
    * @param featureMapShapes {@code [layer][2]} = (height, width) of each feature map
    */
+  @Override
   public Anchors generate(int[][] featureMapShapes, int imageHeight, int imageWidth) {
     if (featureMapShapes.length != boxSpecs.size()) {
       throw new IllegalArgumentException("anchor generator has " + boxSpecs.size()

@@ -49,8 +49,8 @@ public final class SsdModel implements Detector {
       int imageHeight,
       int imageWidth,
       FeatureExtractor featureExtractor,
-      ConvolutionalBoxPredictor boxPredictor,
-      SsdAnchorGenerator anchorGenerator,
+      BoxPredictor boxPredictor,
+      AnchorGenerator anchorGenerator,
       FasterRcnnBoxCoder boxCoder,
       Function<Anchors, SsdTargetAssigner> targetAssigner,
       SsdLoss.Settings loss,
@@ -127,7 +127,7 @@ public final class SsdModel implements Detector {
       trainForward = network.forward(trainLayers, preprocessed, true);
       updateOps = List.copyOf(trainLayers.updateOps());
       boolean sameInBothModes =
-          updateOps.isEmpty() && !spec.boxPredictor().config().useDropout();
+          updateOps.isEmpty() && !spec.boxPredictor().trainingDiffersFromInference();
       if (sameInBothModes) {
         inferForward = trainForward;
       } else {

@@ -19,13 +19,13 @@ public final class SsdNetwork {
       Operand<TFloat32> classPredictionsWithBackground) {}
 
   private final FeatureExtractor featureExtractor;
-  private final ConvolutionalBoxPredictor boxPredictor;
+  private final BoxPredictor boxPredictor;
   private final int[] anchorsPerLocation;
   private final boolean freezeBatchnorm;
 
   public SsdNetwork(
       FeatureExtractor featureExtractor,
-      ConvolutionalBoxPredictor boxPredictor,
+      BoxPredictor boxPredictor,
       int[] anchorsPerLocation,
       boolean freezeBatchnorm) {
     this.featureExtractor = featureExtractor;
@@ -38,7 +38,7 @@ public final class SsdNetwork {
     return featureExtractor;
   }
 
-  public ConvolutionalBoxPredictor boxPredictor() {
+  public BoxPredictor boxPredictor() {
     return boxPredictor;
   }
 
@@ -55,7 +55,7 @@ public final class SsdNetwork {
               + " feature maps but the feature extractor gives " + maps.size()
               + "; make ssd_anchor_generator.num_layers equal feature_extractor.num_layers");
     }
-    ConvolutionalBoxPredictor.Predictions p =
+    BoxPredictor.Predictions p =
         boxPredictor.predict(layers, maps, anchorsPerLocation, training);
     return new Forward(maps, p.boxEncodings(), p.classPredictions());
   }

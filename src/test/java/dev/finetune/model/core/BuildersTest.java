@@ -34,13 +34,13 @@ class BuildersTest {
     AnchorGenerator stock = parse("ssd_anchor_generator { num_layers: 6 min_scale: 0.2 max_scale: 0.95"
         + " aspect_ratios: 1.0 aspect_ratios: 2.0 aspect_ratios: 0.5 aspect_ratios: 3.0"
         + " aspect_ratios: 0.3333 }", AnchorGenerator.newBuilder());
-    SsdAnchorGenerator gen = AnchorGeneratorBuilder.build(stock);
+    var gen = AnchorGeneratorBuilder.build(stock);
     assertThat(gen.numAnchorsPerLocation()).containsExactly(3, 6, 6, 6, 6, 6);
     assertThatThrownBy(() -> AnchorGeneratorBuilder.build(parse(
         "grid_anchor_generator { }", AnchorGenerator.newBuilder())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("model.ssd.anchor_generator.grid_anchor_generator")
-        .hasMessageContaining("supported: ssd_anchor_generator");
+        .hasMessageContaining("supported: ssd_anchor_generator, multiscale_anchor_generator");
     assertThatThrownBy(() -> AnchorGeneratorBuilder.build(AnchorGenerator.getDefaultInstance()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("is empty");
     assertThatThrownBy(() -> AnchorGeneratorBuilder.build(parse(

@@ -19,9 +19,10 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 
 /**
- * A tiny SSD MobileNet V1 (depth multiplier 0.25, 96×96, 2 classes) trained with momentum (raw
- * ApplyMomentum, gated on all gradients) on four
- * synthetic images: the loss must fall far below its start and the detections land on the objects.
+ * Tiny SSDs (depth multiplier 0.25, 96×96, 2 classes: MobileNet V1, and MobileNet V1 FPN with the
+ * weight-shared predictor, multiscale anchors and focal loss) trained with momentum (raw
+ * ApplyMomentum, gated on all gradients) on four synthetic images: the loss must fall far below
+ * its start and the detections land on the objects.
  */
 class SsdOverfitTest {
   static final String CONFIG = SsdOverfitTestConfig.CONFIG;
@@ -38,7 +39,7 @@ class SsdOverfitTest {
 
   @Test
   void lossFallsAndDetectionsLandOnTheObjects() throws Exception {
-    overfit(CONFIG);
+    overfit(CONFIG, LR);
   }
 
   /** The same tiny model as SSDLite: MobileNet V2 with depthwise extra layers and predictor. */
@@ -49,17 +50,22 @@ class SsdOverfitTest {
             .replace("type: \"ssd_mobilenet_v1\"", "type: \"ssd_mobilenet_v2\" use_depthwise: true")
             .replace("kernel_size: 1", "kernel_size: 3 use_depthwise: true");
     assertThat(ssdlite).contains("ssd_mobilenet_v2").contains("kernel_size: 3 use_depthwise: true");
-    overfit(ssdlite);
+    overfit(ssdlite, LR);
   }
 
-  private void overfit(String config) throws Exception {
+  @Test
+  void fpnWithTheWeightSharedPredictorLearnsToo() throws Exception {
+    overfit(SsdOverfitTestConfig.FPN_CONFIG, LR);
+  }
+
+  private void overfit(String config, float lr) throws Exception {
     DetectionModel.Builder b = DetectionModel.newBuilder();
     TextFormat.merge(config, b);
     DetectionBatch batch = syntheticBatch();
     try (Graph g = new Graph()) {
       SsdModel model = (SsdModel) ModelBuilder.build(b.build(), g, BATCH, 7);
       Ops tf = Ops.create(g);
-      List<Op> train = RawMomentum.build(g, tf, model, LR, 0.9f, slotInitializers);
+      List<Op> train = RawMomentum.build(g, tf, model, lr, 0.9f, slotInitializers);
       train.addAll(model.updateOps());
       try (Session s = new Session(g)) {
         Session.Runner init = s.runner();
